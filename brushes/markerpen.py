@@ -1,0 +1,26 @@
+"""Marker pen: a flat, translucent band of one colour along a curve, with crisp edges."""
+
+from __future__ import annotations
+
+from brushes.base import Param
+from brushes.bezier import CURVE_PARAMS, SEGMENTS, BezierBrush
+
+
+class MarkerPen(BezierBrush):
+    name = "markerpen"
+    description = "a flat translucent band of one colour along a curve, crisp-edged like a felt marker"
+    params = CURVE_PARAMS + (
+        Param("r", "colour", "red"),
+        Param("g", "colour", "green"),
+        Param("b", "colour", "blue"),
+        Param("alpha", "alpha", "opacity"),
+    )
+
+    def colour_params(self, rgb):
+        return rgb
+
+    def segment_colours(self, strokes):
+        return strokes[:, None, 8:11].expand(-1, SEGMENTS, -1)  # (N, S, 3)
+
+
+BRUSH = MarkerPen()

@@ -1,0 +1,125 @@
+"""Oil paint: an opaque loaded-brush dab with bristle streaks along its length and a colour gradient.
+
+The stroke is a bundle of overlapping bristle strips laid along its long axis. Each strip has its
+own ragged start and end (the ends of the bundle are rounded like a brush's footprint) and its own
+shade, which gives the streaks; the paint colour runs from the first colour at the start to the
+second at the end. The bristle table is generated once from a fixed seed, so every stroke is drawn
+the same way on every machine.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import svgwrite
+import torch
+
+from brushes.base import Brush, Param, check_strokes
+from brushes.geometry import (
+    ANGLE_SCALE,
+    box_extent,
+    box_placement,
+    degrees,
+    interval_coverage,
+    long_side,
+    paint_over,
+    pixel_grid,
+    rotate_into,
+    to_hex,
+    unpremultiply,
+)
+
+BRISTLES = 12
+STRIP = 1.4 / BRISTLES  # strip thickness as a fraction of the stroke's: strips overlap, so no gaps
+
+
+def _bristle_table() -> np.ndarray:
+    """Per bristle: centre across the stroke (fraction of thickness, -0.5..0.5), start and end
+    inset (fraction of length), shade (negative lightens, positive darkens). Shape: (BRISTLES, 4)."""
+    rng = np.random.default_rng(20210311)
+    centre = np.linspace(-0.5 + STRIP / 2, 0.5 - STRIP / 2, BRISTLES)
+    rounding = 0.14 * (1 - np.sqrt(1 - (2 * centre) ** 2))  # outer bristles are shorter
+    start = rounding + rng.uniform(0.0, 0.07, BRISTLES)
+    end = rounding + rng.uniform(0.0, 0.07, BRISTLES)
+    shade = rng.uniform(-0.12, 0.28, BRISTLES)
+    return np.stack([centre, start, end, shade], axis=1)
+
+
+BRISTLE_TABLE = _bristle_table()
+
+
+class OilPaint(Brush):
+    name = "oilpaint"
+    description = "opaque oil-paint dabs with bristle streaks and a colour gradient along the stroke"
+    params = (
+        Param("x", "shape", "centre x, fraction of the canvas width"),
+        Param("y", "shape", "centre y, fraction of the canvas height"),
+        Param("length", "shape", "length along the angle, fraction of the longer side"),
+        Param("thickness", "shape", "width across the angle, fraction of the longer side"),
+        Param("angle", "shape", "direction, 0..1 maps to 0..180 degrees (clockwise, y down)"),
+        Param("r0", "colour", "red at the start"),
+        Param("g0", "colour", "green at the start"),
+        Param("b0", "colour", "blue at the start"),
+        Param("r1", "colour", "red at the end"),
+        Param("g1", "colour", "green at the end"),
+        Param("b1", "colour", "blue at the end"),
+        Param("alpha", "alpha", "opacity (1 for opaque paint)"),
+    )
+
+    def _geometry(self, strokes: torch.Tensor, height: int, width: int):
+        side = long_side(height, width)
+        s = strokes
+        return s[:, 0] * width, s[:, 1] * height, s[:, 2] * side, s[:, 3] * side, s[:, 4] * ANGLE_SCALE
+
+    def place(self, xy, rgb, size, height, width, generator=None):
+        shape = box_placement(xy, size, (0.25, 0.5), generator)
+        return torch.cat([shape, rgb, rgb, torch.ones(len(xy), 1)], dim=1).clamp(0, 1)
+
+    def _strips(self, length: float | torch.Tensor, thickness: float | torch.Tensor):
+        """Each bristle strip's centre and half-size along (u) and across (v) the stroke."""
+        for centre, start, end, shade in BRISTLE_TABLE:
+            u0, u1 = -length / 2 + start * length, length / 2 - end * length
+            yield (u0 + u1) / 2, (u1 - u0) / 2, centre * thickness, STRIP * thickness / 2, float(shade)
+
+    def render(self, strokes, height, width, window=None):
+        check_strokes(self, strokes)
+        xs, ys = pixel_grid(height, width, window, strokes)
+        cx, cy, length, thick, theta = (t.view(-1, 1, 1) for t in self._geometry(strokes, height, width))
+        u, v = rotate_into(xs, ys, cx, cy, theta)  # (N, h, w)
+        along = ((u + length / 2) / length.clamp_min(1e-6)).clamp(0, 1).unsqueeze(1)  # (N, 1, h, w)
+        start, end = strokes[:, 5:8, None, None], strokes[:, 8:11, None, None]
+        paint = start + (end - start) * along  # (N, 3, h, w): the gradient, as SVG's linearGradient
+        premult = paint.new_zeros(paint.shape)
+        alpha = paint.new_zeros(along.shape)
+        for uc, uh, vc, vh, shade in self._strips(length, thick):
+            cover = (interval_coverage(u - uc, uh) * interval_coverage(v - vc, vh)).unsqueeze(1)
+            premult, alpha = paint_over(premult, alpha, paint, cover)
+            tint = 0.0 if shade > 0 else 1.0  # darken with black, lighten with white
+            premult, alpha = paint_over(premult, alpha, paint.new_tensor(tint), cover * abs(shade))
+        colour = unpremultiply(premult, alpha, start)
+        return colour, alpha * strokes[:, 11, None, None, None]
+
+    def extent(self, strokes, height, width):
+        return box_extent(*self._geometry(strokes, height, width))
+
+    def svg_elements(self, stroke: np.ndarray, height: int, width: int, drawing: svgwrite.Drawing) -> list:
+        cx, cy, length, thick, _ = (float(t) for t in self._geometry(torch.as_tensor(stroke)[None], height, width))
+        gradient = drawing.linearGradient(
+            start=(-length / 2, 0),
+            end=(length / 2, 0),
+            gradientUnits="userSpaceOnUse",
+            id=f"paint{len(drawing.defs.elements)}",
+        )
+        gradient.add_stop_color(0, to_hex(stroke[5:8]))
+        gradient.add_stop_color(1, to_hex(stroke[8:11]))
+        drawing.defs.add(gradient)
+        group = drawing.g(transform=f"translate({cx:.3f},{cy:.3f}) rotate({degrees(stroke[4]):.3f})")
+        if stroke[11] < 1:
+            group["opacity"] = f"{stroke[11]:.4f}"
+        for uc, uh, vc, vh, shade in self._strips(length, thick):
+            box = dict(insert=(round(uc - uh, 3), round(vc - vh, 3)), size=(round(2 * uh, 3), round(2 * vh, 3)))
+            group.add(drawing.rect(fill=gradient.get_paint_server(), **box))
+            group.add(drawing.rect(fill="black" if shade > 0 else "white", fill_opacity=f"{abs(shade):.4f}", **box))
+        return [group]
+
+
+BRUSH = OilPaint()

@@ -1,0 +1,38 @@
+"""Watercolor: a soft, translucent round brush along a curve that tapers and changes colour."""
+
+from __future__ import annotations
+
+import torch
+
+from brushes.base import Param
+from brushes.bezier import CURVE_PARAMS, BezierBrush
+
+
+class Watercolor(BezierBrush):
+    name = "watercolor"
+    description = "a soft translucent round brush along a curve, tapering and changing colour"
+    params = CURVE_PARAMS + (
+        Param("r0", "colour", "red at the start"),
+        Param("g0", "colour", "green at the start"),
+        Param("b0", "colour", "blue at the start"),
+        Param("r1", "colour", "red at the end"),
+        Param("g1", "colour", "green at the end"),
+        Param("b1", "colour", "blue at the end"),
+        Param("alpha", "alpha", "opacity at the stroke's core"),
+    )
+    # Three nested washes, each narrower and adding density, so the edge fades out in soft steps
+    # (cumulative opacity 0.3, 0.6, 1.0 from the rim inwards), as pigment thins at a wet edge.
+    layers = ((1.0, 0.3), (0.8, 3 / 7), (0.6, 1.0))
+
+    placed_alpha = 0.7
+
+    def colour_params(self, rgb):
+        return torch.cat([rgb, rgb], dim=1)
+
+    def segment_colours(self, strokes):
+        t = self._mid_t(strokes)[..., None]  # (1, S, 1)
+        start, end = strokes[:, None, 8:11], strokes[:, None, 11:14]  # (N, 1, 3)
+        return start + (end - start) * t  # (N, S, 3)
+
+
+BRUSH = Watercolor()

@@ -1,0 +1,64 @@
+"""Writing a painting to files: PNG (raster), SVG (true vectors) and GIF (the painting being made).
+
+Each writer is a plain function `write_x(painting, path, long_side=None)`; WRITERS maps a file
+extension to its writer. Every file is written atomically.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import imageio.v3 as iio
+import numpy as np
+import svgwrite
+
+from brushes.geometry import to_hex
+from painter.canvas import frames, render_painting
+from painter.files import atomic_path, to_uint8, write_bytes_atomic
+from painter.strokes import Painting
+
+GIF_FRAMES = 80  # enough to watch the painting grow, few enough to open instantly
+GIF_LONG_SIDE = 384  # keeps the animation small in bytes whatever the painting's size
+GIF_FRAME_MS = 60
+GIF_HOLD_MS = 2000  # the finished painting stays on screen before the loop restarts
+
+
+def painting_svg(painting: Painting, long_side: int | None = None) -> str:
+    """The painting as an SVG document, in pixel units of its render size."""
+    height, width = painting.size_at(long_side)
+    drawing = svgwrite.Drawing(size=(width, height), viewBox=f"0 0 {width} {height}", debug=False)
+    drawing.add(drawing.rect(insert=(0, 0), size=(width, height), fill=to_hex(painting.background)))
+    strokes = painting.strokes.double().numpy()
+    for stroke in strokes:
+        for element in painting.brush.svg_elements(stroke, height, width, drawing):
+            drawing.add(element)
+    return drawing.tostring()
+
+
+def write_png(painting: Painting, path: str | Path, long_side: int | None = None) -> None:
+    image = to_uint8(render_painting(painting, long_side))
+    with atomic_path(path) as tmp:
+        iio.imwrite(tmp, image, extension=".png")
+
+
+def write_svg(painting: Painting, path: str | Path, long_side: int | None = None) -> None:
+    write_bytes_atomic(path, painting_svg(painting, long_side).encode("utf-8"))
+
+
+def write_gif(painting: Painting, path: str | Path, long_side: int | None = None) -> None:
+    side = min(long_side or max(painting.width, painting.height), GIF_LONG_SIDE)
+    images = np.stack([to_uint8(f) for f in frames(painting, side, GIF_FRAMES)])
+    durations = [GIF_FRAME_MS] * (len(images) - 1) + [GIF_HOLD_MS]
+    with atomic_path(path) as tmp:
+        iio.imwrite(tmp, images, extension=".gif", duration=durations, loop=0)
+
+
+WRITERS = {".png": write_png, ".svg": write_svg, ".gif": write_gif}
+
+
+def write(painting: Painting, path: str | Path, long_side: int | None = None) -> None:
+    """Write the painting in the format its extension names; ValueError for an unknown extension."""
+    suffix = Path(path).suffix.lower()
+    if suffix not in WRITERS:
+        raise ValueError(f"unknown output type {suffix or '(none)'!r} for {path}; use one of {', '.join(WRITERS)}")
+    WRITERS[suffix](painting, path, long_side)
