@@ -1,9 +1,9 @@
 """Shared geometry of the brushes that follow a quadratic Bezier curve (marker pen, watercolor).
 
 The curve is flattened into SEGMENTS straight pieces; each piece is a "round cone", a band that
-tapers linearly between round ends, so the radius runs smoothly from start to end; each piece has
-the colour of the curve at its middle. The SVG form is the same pieces as `<path>` elements, which
-is why both forms agree.
+tapers linearly between round ends, so the radius runs smoothly from start to end. The colour is
+a linear gradient from the start point to the end point. The SVG form is the same pieces as
+`<path>` elements filled with the same gradient, which is why both forms agree.
 """
 
 from __future__ import annotations
@@ -17,12 +17,12 @@ import torch
 from brushes.base import Brush, Param, check_strokes
 from brushes.geometry import (
     bezier_points,
+    chain_alpha,
+    linear_gradient,
     long_side,
     pixel_grid,
     round_cone_path,
-    tapered_chain,
     to_hex,
-    unpremultiply,
 )
 
 SEGMENTS = 12  # enough that a curve of the canvas's size looks smooth at 1024 px
@@ -41,21 +41,21 @@ CURVE_PARAMS = (
 
 
 class BezierBrush(Brush):
-    """A brush drawn along a quadratic Bezier. Subclasses give `layers` and `segment_colours`."""
+    """A brush drawn along a quadratic Bezier. Subclasses give `layers`, `end_colours` and
+    `colour_params`."""
 
     # (radius scale, opacity) per nested layer, outermost first; one full layer is a crisp band.
     layers: tuple[tuple[float, float], ...] = ((1.0, 1.0),)
+    # Opacity of newly placed strokes: translucent, as the medium is.
+    placed_alpha = 0.8
 
-    def segment_colours(self, strokes: torch.Tensor) -> torch.Tensor:
-        """Colour of each curve piece. Returns (N, SEGMENTS, 3)."""
+    def end_colours(self, strokes: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+        """Colour at the start and at the end of each stroke, each (N, 3)."""
         raise NotImplementedError
 
     def colour_params(self, rgb: torch.Tensor) -> torch.Tensor:
         """Colour parameters for strokes painted in one colour rgb (N, 3)."""
         raise NotImplementedError
-
-    # Opacity of newly placed strokes: translucent, as the medium is.
-    placed_alpha = 0.8
 
     def place(self, xy, rgb, size, height, width, generator=None):
         n, side = xy.shape[0], long_side(height, width)
@@ -71,25 +71,23 @@ class BezierBrush(Brush):
         alpha = torch.full((n, 1), self.placed_alpha)
         return torch.cat([control, radius, self.colour_params(rgb), alpha], dim=1).clamp(0, 1)
 
-    def _mid_t(self, like: torch.Tensor) -> torch.Tensor:
-        """Curve parameter at the middle of each piece. Shape: (1, SEGMENTS)."""
-        return ((torch.arange(SEGMENTS, dtype=like.dtype, device=like.device) + 0.5) / SEGMENTS)[None]
-
     def _geometry(self, strokes: torch.Tensor, height: int, width: int):
+        """Points along the curve (N, S + 1, 2) and the radius there (N, S + 1), in pixels."""
         scale = torch.tensor([width, height], dtype=strokes.dtype, device=strokes.device)
         control = strokes[:, 0:6].reshape(-1, 3, 2) * scale  # (N, 3, 2) pixels
         r0, r1 = strokes[:, 6:7], strokes[:, 7:8]
         t = torch.linspace(0.0, 1.0, SEGMENTS + 1, dtype=strokes.dtype, device=strokes.device)[None]
-        radii = (r0 + (r1 - r0) * t) * MAX_RADIUS * long_side(height, width)  # (N, S + 1) at the points
+        radii = (r0 + (r1 - r0) * t) * MAX_RADIUS * long_side(height, width)  # (N, S + 1)
         return bezier_points(control, SEGMENTS), radii
 
     def render(self, strokes, height, width, window=None):
         check_strokes(self, strokes)
         xs, ys = pixel_grid(height, width, window, strokes)
         points, radii = self._geometry(strokes, height, width)
-        colours = self.segment_colours(strokes)  # (N, S, 3)
-        premult, alpha = tapered_chain(xs, ys, points, radii, colours, self.layers)
-        colour = unpremultiply(premult, alpha, colours[:, 0, :, None, None])
+        start, end = self.end_colours(strokes)
+        t = linear_gradient(xs, ys, points[:, 0], points[:, -1])  # (N, 1, h, w)
+        colour = start[:, :, None, None] + (end - start)[:, :, None, None] * t  # (N, 3, h, w)
+        alpha = chain_alpha(xs, ys, points, radii, self.layers)
         return colour, alpha * strokes[:, -1, None, None, None]
 
     def extent(self, strokes, height, width):
@@ -101,8 +99,20 @@ class BezierBrush(Brush):
     def svg_elements(self, stroke: np.ndarray, height: int, width: int, drawing: svgwrite.Drawing) -> list:
         as_tensor = torch.as_tensor(stroke, dtype=torch.float64)[None]
         points, radii = (t[0].numpy() for t in self._geometry(as_tensor, height, width))
-        colours = [to_hex(c) for c in self.segment_colours(as_tensor)[0].numpy()]
-        group = drawing.g()
+        start, end = (to_hex(c[0].numpy()) for c in self.end_colours(as_tensor))
+        fill = start
+        if start != end:
+            gradient = drawing.linearGradient(
+                start=tuple(points[0].round(3)),
+                end=tuple(points[-1].round(3)),
+                gradientUnits="userSpaceOnUse",
+                id=f"paint{len(drawing.defs.elements)}",
+            )
+            gradient.add_stop_color(0, start)
+            gradient.add_stop_color(1, end)
+            drawing.defs.add(gradient)
+            fill = gradient.get_paint_server()
+        group = drawing.g(fill=fill)
         if stroke[-1] < 1:
             group["opacity"] = f"{stroke[-1]:.4f}"
         for scale, opacity in self.layers:
@@ -110,7 +120,8 @@ class BezierBrush(Brush):
             if opacity < 1:
                 layer["opacity"] = f"{opacity:.4f}"
             for i in range(SEGMENTS):
-                outline = round_cone_path(points[i], points[i + 1], radii[i] * scale, radii[i + 1] * scale)
-                layer.add(drawing.path(d=outline, fill=colours[i]))
+                layer.add(
+                    drawing.path(d=round_cone_path(points[i], points[i + 1], radii[i] * scale, radii[i + 1] * scale))
+                )
             group.add(layer)
         return [group]

@@ -137,42 +137,38 @@ def paint_over(
     return colour * coverage + premult * (1 - coverage), coverage + alpha * (1 - coverage)
 
 
-def over_all(cover: torch.Tensor, colours: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
-    """Source-over of S opaque shapes in order, in one pass: shape i shows through all later ones,
-    weight cover_i * prod_{j>i} (1 - cover_j). cover (N, S, h, w), colours (N, S, 3).
-    Returns premultiplied colour (N, 3, h, w) and alpha (N, 1, h, w)."""
-    kept = torch.cumprod((1 - cover).flip(1), dim=1).flip(1)  # (N, S, h, w): prod_{j>=i} (1 - cover_j)
-    shows = cover * torch.cat([kept[:, 1:], torch.ones_like(kept[:, :1])], dim=1)
-    return torch.einsum("nshw,nsc->nchw", shows, colours), 1 - kept[:, :1]
-
-
-def tapered_chain(
+def chain_alpha(
     xs: torch.Tensor,
     ys: torch.Tensor,
     points: torch.Tensor,
     radii: torch.Tensor,
-    colours: torch.Tensor,
     layers: tuple[tuple[float, float], ...],
-) -> tuple[torch.Tensor, torch.Tensor]:
-    """A polyline drawn as round cones, one colour each, in nested layers.
+) -> torch.Tensor:
+    """Alpha of a polyline drawn as round cones in nested layers.
 
     This is how an SVG group of round-cone paths renders: each layer (radius scale, opacity) is a
-    group of opaque pieces painted in order, and the layers are composited with their group opacity.
-    points (N, S + 1, 2), radii at the points (N, S + 1), colours of the pieces (N, S, 3).
-    Returns premultiplied colour (N, 3, h, w) and alpha (N, 1, h, w).
+    group of opaque pieces (their union), and the layers are composited with their group opacity.
+    points (N, S + 1, 2), radii at the points (N, S + 1). Returns (N, 1, h, w).
     """
-    n = colours.shape[0]
-    h, w = ys.shape[1], xs.shape[2]
-    premult = points.new_zeros(n, 3, h, w)
-    alpha = points.new_zeros(n, 1, h, w)
     covers = round_cone_coverage(
         xs, ys, points[:, :-1], points[:, 1:], radii[:, :-1], radii[:, 1:], tuple(sc for sc, _ in layers)
     )  # one (N, S, h, w) per layer
+    alpha = torch.zeros_like(covers[0][:, :1])
     for (_, opacity), cover in zip(layers, covers, strict=True):
-        lp, la = over_all(cover, colours)
-        premult = lp * opacity + premult * (1 - la * opacity)
-        alpha = la * opacity + alpha * (1 - la * opacity)
-    return premult, alpha
+        union = 1 - torch.prod(1 - cover, dim=1, keepdim=True)  # (N, 1, h, w)
+        alpha = union * opacity + alpha * (1 - union * opacity)
+    return alpha
+
+
+def linear_gradient(xs: torch.Tensor, ys: torch.Tensor, start: torch.Tensor, end: torch.Tensor) -> torch.Tensor:
+    """Position 0..1 of every pixel along a gradient from `start` to `end` (N, 2 pixels), padded
+    beyond both ends, as SVG's linearGradient; 1 everywhere when start == end, as SVG does.
+    Returns (N, 1, h, w)."""
+    sx, sy = start[:, 0, None, None], start[:, 1, None, None]  # (N, 1, 1)
+    dx, dy = end[:, 0, None, None] - sx, end[:, 1, None, None] - sy
+    span = dx * dx + dy * dy
+    t = ((xs - sx) * dx + (ys - sy) * dy) / span.clamp_min(1e-9)
+    return torch.where(span > 1e-9, t.clamp(0.0, 1.0), torch.ones_like(t)).unsqueeze(1)
 
 
 def unpremultiply(premult: torch.Tensor, alpha: torch.Tensor, fallback: torch.Tensor) -> torch.Tensor:

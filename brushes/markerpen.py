@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from brushes.base import Param
-from brushes.bezier import CURVE_PARAMS, SEGMENTS, BezierBrush
+from brushes.bezier import CURVE_PARAMS, BezierBrush
 
 
 class MarkerPen(BezierBrush):
@@ -19,8 +19,8 @@ class MarkerPen(BezierBrush):
     def colour_params(self, rgb):
         return rgb
 
-    def segment_colours(self, strokes):
-        return strokes[:, None, 8:11].expand(-1, SEGMENTS, -1)  # (N, S, 3)
+    def end_colours(self, strokes):
+        return strokes[:, 8:11], strokes[:, 8:11]
 
 
 BRUSH = MarkerPen()

@@ -28,7 +28,7 @@ from brushes.geometry import (
     unpremultiply,
 )
 
-BRISTLES = 12
+BRISTLES = 16
 STRIP = 1.4 / BRISTLES  # strip thickness as a fraction of the stroke's: strips overlap, so no gaps
 
 
@@ -37,10 +37,10 @@ def _bristle_table() -> np.ndarray:
     inset (fraction of length), shade (negative lightens, positive darkens). Shape: (BRISTLES, 4)."""
     rng = np.random.default_rng(20210311)
     centre = np.linspace(-0.5 + STRIP / 2, 0.5 - STRIP / 2, BRISTLES)
-    rounding = 0.14 * (1 - np.sqrt(1 - (2 * centre) ** 2))  # outer bristles are shorter
-    start = rounding + rng.uniform(0.0, 0.07, BRISTLES)
-    end = rounding + rng.uniform(0.0, 0.07, BRISTLES)
-    shade = rng.uniform(-0.12, 0.28, BRISTLES)
+    rounding = 0.22 * (1 - np.sqrt(1 - (2 * centre) ** 2))  # outer bristles are shorter
+    start = rounding + rng.uniform(0.0, 0.04, BRISTLES)
+    end = rounding + rng.uniform(0.0, 0.04, BRISTLES)
+    shade = rng.uniform(-0.08, 0.2, BRISTLES)
     return np.stack([centre, start, end, shade], axis=1)
 
 

@@ -20,19 +20,16 @@ class Watercolor(BezierBrush):
         Param("b1", "colour", "blue at the end"),
         Param("alpha", "alpha", "opacity at the stroke's core"),
     )
-    # Three nested washes, each narrower and adding density, so the edge fades out in soft steps
-    # (cumulative opacity 0.3, 0.6, 1.0 from the rim inwards), as pigment thins at a wet edge.
-    layers = ((1.0, 0.3), (0.8, 3 / 7), (0.6, 1.0))
-
+    # Four nested washes, each narrower and adding density, so the edge fades out in soft steps
+    # (cumulative opacity 0.25, 0.5, 0.75, 1.0 from the rim inwards), as pigment thins at a wet edge.
+    layers = ((1.0, 0.25), (0.88, 1 / 3), (0.76, 0.5), (0.64, 1.0))
     placed_alpha = 0.7
 
     def colour_params(self, rgb):
         return torch.cat([rgb, rgb], dim=1)
 
-    def segment_colours(self, strokes):
-        t = self._mid_t(strokes)[..., None]  # (1, S, 1)
-        start, end = strokes[:, None, 8:11], strokes[:, None, 11:14]  # (N, 1, 3)
-        return start + (end - start) * t  # (N, S, 3)
+    def end_colours(self, strokes):
+        return strokes[:, 8:11], strokes[:, 11:14]
 
 
 BRUSH = Watercolor()

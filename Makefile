@@ -1,0 +1,31 @@
+# Set-up is automatic: every target below first builds the virtual environment if it is missing.
+VENV ?= .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+# On our machines this version resolves to a local CPU-only wheel; an unpinned torch would pull
+# several GB of CUDA packages. Override with TORCH_SPEC="torch" to let pip choose.
+TORCH_SPEC ?= torch==2.13.0
+
+.PHONY: setup demo test lint bench clean
+
+setup: $(STAMP)
+
+$(STAMP): pyproject.toml
+	python3 -m venv $(VENV)
+	$(VENV)/bin/pip install -q --upgrade pip
+	$(VENV)/bin/pip install -q "$(TORCH_SPEC)"
+	$(VENV)/bin/pip install -q -e ".[dev]"
+	@$(PY) -c "import cairosvg" 2>/dev/null || { echo "error: the cairo library is missing (Debian/Ubuntu: apt-get install libcairo2; macOS: brew install cairo)"; exit 1; }
+	@touch $(STAMP)
+
+demo: $(STAMP)
+	$(VENV)/bin/paint brushes --preview outputs/brushes.png
+
+test: $(STAMP)
+	$(PY) -m pytest -q
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check . && $(VENV)/bin/ruff format --check .
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache *.egg-info

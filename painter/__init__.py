@@ -1,0 +1,1 @@
+"""The painter: stroke files, compositing, exporters and the `paint` command line."""
