@@ -27,9 +27,13 @@ from brushes.geometry import (
     to_hex,
     unpremultiply,
 )
+from brushes.passes import INVISIBLE_ALPHA, box_passes
 
 BRISTLES = 16
 STRIP = 1.4 / BRISTLES  # strip thickness as a fraction of the stroke's: strips overlap, so no gaps
+# A solid body of paint under the bristles keeps the stroke opaque even where bristles are thinner
+# than a pixel; it stays inside the bristles' rounded outline.
+BODY_INSET, BODY_HALF = 0.1, 0.35
 
 
 def _bristle_table() -> np.ndarray:
@@ -75,7 +79,9 @@ class OilPaint(Brush):
         return torch.cat([shape, rgb, rgb, torch.ones(len(xy), 1)], dim=1).clamp(0, 1)
 
     def _strips(self, length: float | torch.Tensor, thickness: float | torch.Tensor):
-        """Each bristle strip's centre and half-size along (u) and across (v) the stroke."""
+        """Each strip's centre and half-size along (u) and across (v) the stroke, and its shade:
+        first the unshaded body of paint, then the bristles over it."""
+        yield 0.0, length * (0.5 - BODY_INSET), 0.0, thickness * BODY_HALF, 0.0
         for centre, start, end, shade in BRISTLE_TABLE:
             u0, u1 = -length / 2 + start * length, length / 2 - end * length
             yield (u0 + u1) / 2, (u1 - u0) / 2, centre * thickness, STRIP * thickness / 2, float(shade)
@@ -93,8 +99,9 @@ class OilPaint(Brush):
         for uc, uh, vc, vh, shade in self._strips(length, thick):
             cover = (interval_coverage(u - uc, uh) * interval_coverage(v - vc, vh)).unsqueeze(1)
             premult, alpha = paint_over(premult, alpha, paint, cover)
-            tint = 0.0 if shade > 0 else 1.0  # darken with black, lighten with white
-            premult, alpha = paint_over(premult, alpha, paint.new_tensor(tint), cover * abs(shade))
+            if shade:
+                tint = 0.0 if shade > 0 else 1.0  # darken with black, lighten with white
+                premult, alpha = paint_over(premult, alpha, paint.new_tensor(tint), cover * abs(shade))
         colour = unpremultiply(premult, alpha, start)
         return colour, alpha * strokes[:, 11, None, None, None]
 
@@ -118,8 +125,19 @@ class OilPaint(Brush):
         for uc, uh, vc, vh, shade in self._strips(length, thick):
             box = dict(insert=(round(uc - uh, 3), round(vc - vh, 3)), size=(round(2 * uh, 3), round(2 * vh, 3)))
             group.add(drawing.rect(fill=gradient.get_paint_server(), **box))
-            group.add(drawing.rect(fill="black" if shade > 0 else "white", fill_opacity=f"{abs(shade):.4f}", **box))
+            if shade:
+                group.add(drawing.rect(fill="black" if shade > 0 else "white", fill_opacity=f"{abs(shade):.4f}", **box))
         return [group]
+
+    def plot_paths(self, stroke: np.ndarray, height: int, width: int, tool_width: float) -> list[np.ndarray]:
+        """Parallel passes along the dab's long axis filling its bristle strips (so the ragged,
+        rounded ends are followed)."""
+        if stroke[self.indices("alpha")[0]] < INVISIBLE_ALPHA:
+            return []
+        as_tensor = torch.as_tensor(stroke, dtype=torch.float64)[None]
+        cx, cy, length, thick, theta = (float(t) for t in self._geometry(as_tensor, height, width))
+        strips = [(uc, uh, vc, vh) for uc, uh, vc, vh, _ in self._strips(length, thick)]
+        return box_passes(cx, cy, theta, strips, tool_width)
 
 
 BRUSH = OilPaint()
