@@ -36,6 +36,8 @@ def test_spec_is_sane(brush):
     assert brush.indices("alpha") == [brush.size - 1]
     assert sorted(sum((brush.indices(g) for g in GROUPS), [])) == list(range(brush.size))
     assert brush.describe()["params"] == brush.names
+    assert brush.kinds("x") and brush.kinds("y") and brush.kinds("size")
+    assert len(brush.kinds("x")) == len(brush.kinds("y"))
 
 
 @pytest.mark.parametrize("brush", ALL, ids=ids)
@@ -81,7 +83,7 @@ def test_extent_contains_all_ink(brush):
 
 
 def x_params(brush):
-    return [p.name for p in brush.params if "fraction of the canvas width" in p.meaning]
+    return [brush.names[i] for i in brush.kinds("x")]
 
 
 @pytest.mark.parametrize("brush", ALL, ids=ids)
