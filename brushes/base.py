@@ -116,6 +116,13 @@ class Brush:
         """The stroke as SVG elements in a height x width pixel space (gradients go in drawing.defs)."""
         raise NotImplementedError
 
+    # ---- machine paths ---------------------------------------------------------------------------
+    def plot_paths(self, stroke: np.ndarray, height: int, width: int, tool_width: float) -> list[np.ndarray]:
+        """The polylines a plotter or painting robot follows, with a tool `tool_width` pixels wide, to
+        lay down one stroke (P,) on a height x width canvas. Each is (K, 2) x, y canvas pixels, K >= 2,
+        in drawing order; none for a transparent or zero-size stroke."""
+        raise NotImplementedError
+
 
 def check_strokes(brush: Brush, strokes: torch.Tensor) -> None:
     """Internal invariant for render functions: a (N, P) float tensor."""

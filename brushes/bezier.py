@@ -24,6 +24,7 @@ from brushes.geometry import (
     round_cone_path,
     to_hex,
 )
+from brushes.passes import INVISIBLE_ALPHA, curve_passes
 
 SEGMENTS = 12  # enough that a curve of the canvas's size looks smooth at 1024 px
 MAX_RADIUS = 0.2  # radius parameter 1.0 = 20% of the canvas's longer side
@@ -125,3 +126,12 @@ class BezierBrush(Brush):
                 )
             group.add(layer)
         return [group]
+
+    def plot_paths(self, stroke: np.ndarray, height: int, width: int, tool_width: float) -> list[np.ndarray]:
+        """The curve's centre line (the flattened points the raster and SVG forms use), plus passes
+        offset along its normals where the stroke is wider than the tool."""
+        if stroke[self.indices("alpha")[0]] < INVISIBLE_ALPHA:
+            return []
+        as_tensor = torch.as_tensor(stroke, dtype=torch.float64)[None]
+        points, radii = (t[0].numpy() for t in self._geometry(as_tensor, height, width))
+        return curve_passes(points, radii, tool_width)

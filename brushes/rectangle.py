@@ -18,6 +18,7 @@ from brushes.geometry import (
     rotate_into,
     to_hex,
 )
+from brushes.passes import INVISIBLE_ALPHA, box_passes
 
 
 class Rectangle(Brush):
@@ -67,6 +68,14 @@ class Rectangle(Brush):
         if stroke[8] < 1:
             rect["fill-opacity"] = f"{stroke[8]:.4f}"
         return [rect]
+
+    def plot_paths(self, stroke: np.ndarray, height: int, width: int, tool_width: float) -> list[np.ndarray]:
+        """Parallel passes along the rectangle's long axis, filling it."""
+        if stroke[self.indices("alpha")[0]] < INVISIBLE_ALPHA:
+            return []
+        as_tensor = torch.as_tensor(stroke, dtype=torch.float64)[None]
+        cx, cy, w, h, theta = (float(t) for t in self._geometry(as_tensor, height, width))
+        return box_passes(cx, cy, theta, [(0.0, w / 2, 0.0, h / 2)], tool_width)
 
 
 BRUSH = Rectangle()

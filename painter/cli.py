@@ -65,6 +65,57 @@ def run_brushes(args: argparse.Namespace) -> int:
     return 0
 
 
+def run_export(args: argparse.Namespace) -> int:
+    from painter import plotter
+
+    fmt = plotter.check_format(args.to)
+    if args.preview and not args.preview.lower().endswith(".png"):
+        raise ValueError(f"the preview is a PNG; got {args.preview!r}")
+    settings = plotter.PlotSettings(
+        paper=args.paper,
+        margin=args.margin,
+        orientation=args.orientation,
+        tool_width=args.tool_width,
+        pens=args.pens,
+        palette=args.palette,
+        dark_first=args.dark_first,
+        reverse=not args.no_reverse,
+        redip_every=args.redip_every,
+        paint_well=args.paint_well,
+        origin=plotter.ORIGINS[fmt],
+    )
+    machine = plotter.Machine(pen_up=args.pen_up, pen_down=args.pen_down, servo=args.servo, feed=args.feed)
+    plot = plotter.plan_plot(load_painting(args.strokes), settings)
+    plotter.WRITERS[fmt](plot, args.output, machine)
+    if args.preview:
+        plotter.write_preview(plot, args.preview)
+    s = plot.stats
+    print(f"wrote {args.output}" + (f" and {args.preview}" if args.preview else ""))
+    print(f"  {s.layers} layers, {s.paths} paths, pen down {s.pen_down / 1000:.2f} m")
+    print(f"  pen up {s.pen_up_before / 1000:.2f} m in painting order, {s.pen_up_after / 1000:.2f} m after ordering")
+    if args.redip_every is not None:
+        print(f"  {s.redips} trips to the paint well; pen up {s.pen_up_final / 1000:.2f} m with them")
+    return 0
+
+
+def millimetres(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected millimetres, got {text!r}") from None
+    if not value >= 0:
+        raise argparse.ArgumentTypeError(f"must be zero or more millimetres, got {text!r}")
+    return value
+
+
+def point_mm(text: str) -> tuple[float, float]:
+    try:
+        x, y = (float(v) for v in text.split(","))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected X,Y in millimetres, got {text!r}") from None
+    return x, y
+
+
 # ---- parser --------------------------------------------------------------------------------------
 def build_parser() -> Parser:
     parser = Parser(prog="paint", description="Turn a photo into a painting made of brush strokes.")
@@ -80,6 +131,31 @@ def build_parser() -> Parser:
     p.add_argument("--json", action="store_true", help="print the brushes' parameter specs as JSON")
     p.add_argument("--preview", metavar="PNG", help="draw a sheet of sample strokes of every brush")
     p.set_defaults(run=run_brushes)
+
+    p = sub.add_parser("export", help="turn a stroke file into plotter or painting-robot paths")
+    p.add_argument("strokes", help="a strokes.json file")
+    p.add_argument("--to", required=True, metavar="FORMAT", help="gcode, hpgl or svg (Inkscape layers, AxiDraw)")
+    p.add_argument("-o", "--output", required=True, help="output file")
+    p.add_argument("--paper", default="a4", help="a4, a3, letter or WxHmm, e.g. 300x200mm (default: a4)")
+    p.add_argument("--margin", type=millimetres, default=10.0, metavar="MM", help="blank border (default: 10)")
+    side = p.add_mutually_exclusive_group()
+    side.add_argument("--landscape", dest="orientation", action="store_const", const="landscape")
+    side.add_argument("--portrait", dest="orientation", action="store_const", const="portrait")
+    p.set_defaults(orientation="auto")
+    colours = p.add_mutually_exclusive_group()
+    colours.add_argument("--pens", type=positive_int, default=4, help="quantise colours to N pens (default: 4)")
+    colours.add_argument("--palette", metavar="HEXES", help='your own colours, e.g. "#000000,#c03020,#2050a0"')
+    p.add_argument("--dark-first", action="store_true", help="plot dark colours first (default: light first)")
+    p.add_argument("--tool-width", type=millimetres, default=1.0, metavar="MM", help="pen or brush width (1)")
+    p.add_argument("--no-reverse", action="store_true", help="never draw a path backwards when ordering")
+    p.add_argument("--redip-every", type=millimetres, metavar="MM", help="go to the paint well after this much paint")
+    p.add_argument("--paint-well", type=point_mm, metavar="X,Y", help="the well, mm from the bottom-left corner")
+    p.add_argument("--pen-up", type=float, metavar="Z", help="G-code pen-up Z (5), or servo S value (default: M5)")
+    p.add_argument("--pen-down", type=float, metavar="Z", help="G-code pen-down Z (0), or servo S value (1000)")
+    p.add_argument("--servo", action="store_true", help="G-code: lift the pen with M3 S.. / M5 instead of Z")
+    p.add_argument("--feed", type=float, default=1500.0, metavar="MM/MIN", help="G-code drawing speed (1500)")
+    p.add_argument("--preview", metavar="PNG", help="also draw what the machine will draw")
+    p.set_defaults(run=run_export)
     return parser
 
 

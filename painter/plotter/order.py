@@ -1,0 +1,101 @@
+"""Path order within a layer, to cut pen-up travel, and trips to the paint well for brush robots.
+
+Paths are (K, 2) polylines in mm. A layer is drawn starting from and returning to `home` (the machine
+parks there at each colour change), so layers can be ordered and measured independently.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from painter.plotter.paths import polyline_length
+
+Point = tuple[float, float]
+
+
+def pen_down_distance(paths: list[np.ndarray]) -> float:
+    """Total drawn length (mm)."""
+    return sum(polyline_length(p) for p in paths)
+
+
+def pen_up_distance(paths: list[np.ndarray], home: Point, well: Point | None = None, dips: list[int] = ()) -> float:
+    """Pen-up travel (mm) from home through the paths in order and back home; before each path whose
+    index is in `dips`, the trip goes by way of the well."""
+    position = np.asarray(home, dtype=np.float64)
+    total = 0.0
+    dipping = set(dips)
+    for i, path in enumerate(paths):
+        if i in dipping:
+            assert well is not None, "dips need a well"
+            total += float(np.hypot(*(np.asarray(well) - position)))
+            position = np.asarray(well, dtype=np.float64)
+        total += float(np.hypot(*(path[0] - position)))
+        position = path[-1]
+    return total + float(np.hypot(*(np.asarray(home) - position)))
+
+
+def nearest_neighbour(paths: list[np.ndarray], home: Point, reverse: bool = True) -> list[np.ndarray]:
+    """Greedy order: from home, always go to the nearest path start (or end, drawn backwards, when
+    `reverse`)."""
+    if not paths:
+        return []
+    starts = np.array([p[0] for p in paths])  # (N, 2)
+    ends = np.array([p[-1] for p in paths])
+    left = np.ones(len(paths), dtype=bool)
+    position = np.asarray(home, dtype=np.float64)
+    ordered = []
+    for _ in range(len(paths)):
+        to_start = np.where(left, np.hypot(*(starts - position).T), np.inf)
+        to_end = np.where(left, np.hypot(*(ends - position).T), np.inf) if reverse else np.full(len(paths), np.inf)
+        i, j = int(to_start.argmin()), int(to_end.argmin())
+        if to_end[j] < to_start[i]:
+            ordered.append(paths[j][::-1].copy())
+            left[j] = False
+        else:
+            ordered.append(paths[i])
+            left[i] = False
+        position = ordered[-1][-1]
+    return ordered
+
+
+def order_paths(paths: list[np.ndarray], home: Point, reverse: bool = True) -> list[np.ndarray]:
+    """The nearest-neighbour order, or the given order where that is already shorter (greedy tours
+    are not always better), so ordering never adds pen-up travel."""
+    greedy = nearest_neighbour(paths, home, reverse)
+    return greedy if pen_up_distance(greedy, home) <= pen_up_distance(paths, home) else list(paths)
+
+
+def split_at(path: np.ndarray, distance: float) -> tuple[np.ndarray, np.ndarray]:
+    """A polyline cut `distance` mm along it, 0 < distance < its length: the head and the tail."""
+    steps = np.hypot(*np.diff(path, axis=0).T)
+    reached = np.concatenate([[0.0], np.cumsum(steps)])  # (K,) distance at each vertex
+    i = int(np.searchsorted(reached, distance, side="right")) - 1  # cut lies in segment i
+    i = min(max(i, 0), len(steps) - 1)
+    t = (distance - reached[i]) / steps[i] if steps[i] > 0 else 0.0
+    cut = path[i] + t * (path[i + 1] - path[i])
+    return np.vstack([path[: i + 1], cut]), np.vstack([cut, path[i + 1 :]])
+
+
+def insert_redips(paths: list[np.ndarray], every: float) -> tuple[list[np.ndarray], list[int]]:
+    """Cut the paths so that a trip to the paint well comes first and then after each `every` mm
+    painted. Returns the cut paths and the indices of the paths each trip comes before."""
+    if not every > 0:
+        raise ValueError(f"the redip distance must be a positive number of millimetres, got {every}")
+    out: list[np.ndarray] = []
+    dips: list[int] = []
+    painted = every  # as if the brush were dry, so the layer starts with a dip
+    for path in paths:
+        rest = path
+        while True:
+            if painted >= every - 1e-9:
+                dips.append(len(out))
+                painted = 0.0
+            length = polyline_length(rest)
+            if painted + length <= every + 1e-9:
+                out.append(rest)
+                painted += length
+                break
+            head, rest = split_at(rest, every - painted)
+            out.append(head)
+            painted = every
+    return out, dips

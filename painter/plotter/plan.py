@@ -1,0 +1,117 @@
+"""The plot plan: a painting turned into pen layers of ordered machine paths on paper, with the
+distances a machine travels. Writers and the preview read a Plot; nothing here writes files."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from painter.plotter.layout import Layout, fit_layout, parse_paper
+from painter.plotter.order import insert_redips, order_paths, pen_down_distance, pen_up_distance
+from painter.plotter.palette import Pen, match_palette, parse_palette, quantise
+from painter.plotter.paths import stroke_colours, stroke_paths
+from painter.strokes import Painting
+
+CORNERS = ("top-left", "bottom-left")
+
+
+@dataclass(frozen=True)
+class PlotSettings:
+    """How to lay a painting out for a machine. Lengths in mm."""
+
+    paper: str = "a4"  # the commonest plotter paper
+    margin: float = 10.0  # clear of the clips or tape that hold the paper down
+    orientation: str = "auto"  # follow the painting's shape, so it comes out as large as possible
+    tool_width: float = 1.0  # a fine felt pen or a round size-2 brush
+    pens: int = 4  # a small pen set; ignored when a palette is given
+    palette: str | None = None  # the user's own colours, '#rrggbb,...'; overrides `pens`
+    dark_first: bool = False  # light first: dark lines drawn last stay crisp over light ones
+    reverse: bool = True  # a pen draws the same both ways; a tapering brush may not, so it can be turned off
+    redip_every: float | None = None  # mm painted between trips to the paint well; None: no trips
+    paint_well: tuple[float, float] | None = None  # the well, mm from the paper's bottom-left corner
+    origin: str = "bottom-left"  # the machine's home corner: where it parks and starts
+
+
+@dataclass
+class Layer:
+    """One pen's paths in plot order, each (K, 2) mm on paper (origin top-left, y down), and the
+    indices of the paths before which the tool visits the paint well."""
+
+    pen: Pen
+    paths: list[np.ndarray]
+    dips: list[int] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class PlotStats:
+    """Distances in mm: drawn, and pen-up travel in painting order and after ordering (both without
+    well trips), then the travel of the final plan including its well trips."""
+
+    layers: int
+    paths: int
+    pen_down: float
+    pen_up_before: float
+    pen_up_after: float
+    redips: int
+    pen_up_final: float
+
+
+@dataclass
+class Plot:
+    """Everything a writer needs: the layout, layers in plot order, tool width (mm), home and paint
+    well (mm, paper coordinates) and the travel figures."""
+
+    layout: Layout
+    layers: list[Layer]
+    tool_width: float
+    home: tuple[float, float]
+    well: tuple[float, float] | None
+    stats: PlotStats
+
+
+def plan_plot(painting: Painting, settings: PlotSettings) -> Plot:
+    """Lay out, assign pens, order and (optionally) add well trips; ValueError naming a bad setting."""
+    paper = parse_paper(settings.paper)
+    palette = parse_palette(settings.palette) if settings.palette is not None else None
+    if settings.origin not in CORNERS:
+        raise ValueError(f"unknown machine origin {settings.origin!r}; use one of {', '.join(CORNERS)}")
+    if settings.redip_every is not None and settings.paint_well is None:
+        raise ValueError("--redip-every needs the paint well's position (--paint-well X,Y)")
+    if settings.redip_every is not None and not settings.redip_every > 0:
+        raise ValueError(f"the redip distance must be a positive number of millimetres, got {settings.redip_every}")
+    layout = fit_layout(paper, settings.margin, settings.orientation, painting.width, painting.height)
+    home = (0.0, 0.0) if settings.origin == "top-left" else (0.0, layout.paper_height)
+    well = None
+    if settings.paint_well is not None:
+        well = (float(settings.paint_well[0]), layout.paper_height - float(settings.paint_well[1]))
+
+    per_stroke = stroke_paths(painting, layout, settings.tool_width)
+    drawn = [i for i, paths in enumerate(per_stroke) if paths]  # transparent and off-canvas strokes draw nothing
+    colours = stroke_colours(painting)[drawn]
+    if palette is not None:
+        pens, numbers = match_palette(colours, palette, settings.dark_first)
+    else:
+        pens, numbers = quantise(colours, settings.pens, settings.dark_first)
+
+    layers, before, after, final = [], 0.0, 0.0, 0.0
+    for pen in pens:
+        paths = [path for i, n in zip(drawn, numbers, strict=True) if n == pen.number for path in per_stroke[i]]
+        ordered = order_paths(paths, home, settings.reverse)
+        before += pen_up_distance(paths, home)
+        after += pen_up_distance(ordered, home)
+        dips: list[int] = []
+        if settings.redip_every is not None:
+            ordered, dips = insert_redips(ordered, settings.redip_every)
+        final += pen_up_distance(ordered, home, well, dips)
+        layers.append(Layer(pen, ordered, dips))
+    stats = PlotStats(
+        layers=len(layers),
+        paths=sum(len(layer.paths) for layer in layers),
+        pen_down=sum(pen_down_distance(layer.paths) for layer in layers),
+        pen_up_before=before,
+        pen_up_after=after,
+        redips=sum(len(layer.dips) for layer in layers),
+        pen_up_final=final,
+    )
+    return Plot(layout, layers, settings.tool_width, home, well, stats)

@@ -1,0 +1,61 @@
+"""A picture of what the machine will draw: pen-down paths in their pen's colour at the tool's width,
+pen-up travel as faint lines, on the paper."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+from PIL import Image, ImageDraw
+
+from painter.files import atomic_path
+from painter.plotter.plan import Plot
+
+PX_PER_MM = 4  # about 100 dpi: an A4 preview is 840 x 1188 pixels
+PAPER = (255, 255, 255)
+TRAVEL = (90, 90, 200, 90)  # translucent blue, visible over paint without hiding it
+MARGIN = (200, 200, 200)
+SUPERSAMPLE = 3  # drawn larger then averaged down: passes one tool width apart touch, as on paper
+
+
+def preview_image(plot: Plot) -> np.ndarray:
+    """The plot drawn at PX_PER_MM. Shape: (H, W, 3) uint8."""
+    layout = plot.layout
+    scale = PX_PER_MM * SUPERSAMPLE  # pixels per mm while drawing
+    size = (round(layout.paper_width * scale), round(layout.paper_height * scale))
+    image = Image.new("RGB", size, PAPER)
+    draw = ImageDraw.Draw(image)
+    m = layout.margin * scale
+    draw.rectangle([m, m, size[0] - 1 - m, size[1] - 1 - m], outline=MARGIN, width=SUPERSAMPLE)  # where drawing may go
+    tool = max(1, round(plot.tool_width * scale))
+    moves = []  # pen-up moves, (from, to) in mm
+    for layer in plot.layers:
+        colour = tuple(round(c * 255) for c in layer.pen.colour)
+        position = plot.home
+        dips = set(layer.dips)
+        for i, path in enumerate(layer.paths):
+            if i in dips:
+                assert plot.well is not None
+                moves.append((position, plot.well))
+                position = plot.well
+            moves.append((position, tuple(path[0])))
+            position = tuple(path[-1])
+            points = [(float(x) * scale, float(y) * scale) for x, y in path]
+            draw.line(points, fill=colour, width=tool, joint="curve")
+            for x, y in (points[0], points[-1]):  # round ends, as a round tool leaves
+                draw.ellipse([x - tool / 2, y - tool / 2, x + tool / 2, y + tool / 2], fill=colour)
+        moves.append((position, plot.home))
+    overlay = Image.new("RGBA", size, (0, 0, 0, 0))
+    lines = ImageDraw.Draw(overlay)
+    for a, b in moves:
+        lines.line([(a[0] * scale, a[1] * scale), (b[0] * scale, b[1] * scale)], fill=TRAVEL, width=SUPERSAMPLE)
+    image = Image.alpha_composite(image.convert("RGBA"), overlay).convert("RGB")
+    small = (round(layout.paper_width * PX_PER_MM), round(layout.paper_height * PX_PER_MM))
+    return np.asarray(image.resize(small, Image.Resampling.BOX))
+
+
+def write_preview(plot: Plot, path: str | Path) -> None:
+    if Path(path).suffix.lower() != ".png":
+        raise ValueError(f"the preview is a PNG; got {str(path)!r}")
+    with atomic_path(path) as tmp:
+        Image.fromarray(preview_image(plot)).save(tmp, format="PNG")
