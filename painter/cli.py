@@ -80,6 +80,7 @@ def run_export(args: argparse.Namespace) -> int:
         palette=args.palette,
         dark_first=args.dark_first,
         reverse=not args.no_reverse,
+        join=args.join,
         redip_every=args.redip_every,
         paint_well=args.paint_well,
         origin=plotter.ORIGINS[fmt],
@@ -148,6 +149,7 @@ def build_parser() -> Parser:
     p.add_argument("--dark-first", action="store_true", help="plot dark colours first (default: light first)")
     p.add_argument("--tool-width", type=millimetres, default=1.0, metavar="MM", help="pen or brush width (1)")
     p.add_argument("--no-reverse", action="store_true", help="never draw a path backwards when ordering")
+    p.add_argument("--join", type=millimetres, default=0.0, metavar="MM", help="stay down across gaps up to MM (0)")
     p.add_argument("--redip-every", type=millimetres, metavar="MM", help="go to the paint well after this much paint")
     p.add_argument("--paint-well", type=point_mm, metavar="X,Y", help="the well, mm from the bottom-left corner")
     p.add_argument("--pen-up", type=float, metavar="Z", help="G-code pen-up Z (5), or servo S value (default: M5)")

@@ -18,7 +18,7 @@ from brushes.geometry import to_hex
 from painter import cli
 from painter.plotter import Machine, PlotSettings, plan_plot, preview_image
 from painter.plotter.layout import PAPERS, fit_layout, parse_paper
-from painter.plotter.order import insert_redips, order_paths, pen_up_distance
+from painter.plotter.order import insert_redips, join_paths, order_paths, pen_down_distance, pen_up_distance
 from painter.plotter.palette import kmeans, parse_palette, to_lab
 from painter.plotter.paths import clip_polyline, polyline_length
 from painter.plotter.preview import PX_PER_MM
@@ -110,26 +110,21 @@ def svg_layers(text: str) -> list[ET.Element]:
 
 
 # ---- brush plot paths ---------------------------------------------------------------------------
-def ink_near(alpha: np.ndarray, point: np.ndarray) -> bool:
-    """Whether the rendered alpha (H, W) has ink within one pixel of a canvas point."""
-    col, row = int(np.floor(point[0])), int(np.floor(point[1]))
-    window = alpha[max(0, row - 1) : row + 2, max(0, col - 1) : col + 2]
-    return window.size > 0 and float(window.max()) > 0
-
-
 @pytest.mark.parametrize("brush", BRUSHES, ids=IDS)
 def test_plot_paths_follow_the_ink(brush):
-    strokes = brush.sample(12, generator=torch.Generator().manual_seed(3)).double()
+    strokes = brush.sample(8, generator=torch.Generator().manual_seed(3)).double()
     strokes[:, brush.indices("alpha")] = 1.0
     _, alpha = brush.render(strokes, HEIGHT, WIDTH)  # (N, 1, H, W)
-    for stroke, a in zip(strokes.numpy(), alpha[:, 0].numpy(), strict=True):
+    near = torch.nn.functional.max_pool2d(alpha, 3, stride=1, padding=1)[:, 0].numpy()  # ink within a pixel
+    for stroke, ink in zip(strokes.numpy(), near, strict=True):
         paths = brush.plot_paths(stroke, HEIGHT, WIDTH, 1.5)
         assert paths, "a visible stroke must be drawn"
         for path in paths:
             assert path.ndim == 2 and path.shape[1] == 2 and len(path) >= 2 and np.isfinite(path).all()
-            for point in path:
-                if 0 <= point[0] < WIDTH and 0 <= point[1] < HEIGHT:
-                    assert ink_near(a, point), f"{brush.name} path point {point} lies off the stroke's ink"
+        points = np.concatenate(paths)
+        points = points[(points[:, 0] >= 0) & (points[:, 0] < WIDTH) & (points[:, 1] >= 0) & (points[:, 1] < HEIGHT)]
+        on_ink = ink[points[:, 1].astype(int), points[:, 0].astype(int)] > 0
+        assert on_ink.all(), f"{brush.name} path points {points[~on_ink][:3]} lie off the stroke's ink"
 
 
 @pytest.mark.parametrize("brush", BRUSHES, ids=IDS)
@@ -276,6 +271,17 @@ def test_ordering_cuts_pen_up_travel_on_paintings(brush):
         stats = plan_plot(sampled(brush, 40, seed), PlotSettings(pens=3, tool_width=TOOL)).stats
         assert stats.pen_up_after <= stats.pen_up_before
         assert stats.pen_up_after < 0.8 * stats.pen_up_before  # random strokes: big savings
+
+
+def test_joining_keeps_the_tool_down_across_small_gaps_only():
+    paths = [np.array([[0.0, 0], [10, 0]]), np.array([[10.0, 1], [0, 1]]), np.array([[0.0, 9], [10, 9]])]
+    joined = join_paths(paths, 1.0)
+    assert [len(p) for p in joined] == [4, 2]  # the 1 mm step is drawn, the 8 mm one is travelled
+    assert np.array_equal(np.concatenate(joined), np.concatenate(paths))
+    assert pen_down_distance(joined) == pytest.approx(pen_down_distance(paths) + 1.0)
+    plain = plan_plot(placed(brushes.get_brush("rectangle"), 20, seed=19, size=0.3), PlotSettings(pens=2))
+    fewer = plan_plot(placed(brushes.get_brush("rectangle"), 20, seed=19, size=0.3), PlotSettings(pens=2, join=1.0))
+    assert fewer.stats.paths < plain.stats.paths / 2 and fewer.stats.pen_up_after < plain.stats.pen_up_after
 
 
 def test_redips_cut_paths_every_so_many_millimetres():
@@ -428,6 +434,7 @@ def test_cli_exports_and_summarises(stroke_file, tmp_path, capsys, fmt):
         ["--pens", "0"],
         ["--preview", "preview.jpg"],
         ["--pens", "2", "--palette", "#000000"],
+        ["--join", "-1"],
     ],
 )
 def test_cli_bad_input_is_one_line_and_writes_nothing(stroke_file, tmp_path, capsys, options):

@@ -65,6 +65,20 @@ def order_paths(paths: list[np.ndarray], home: Point, reverse: bool = True) -> l
     return greedy if pen_up_distance(greedy, home) <= pen_up_distance(paths, home) else list(paths)
 
 
+def join_paths(paths: list[np.ndarray], gap: float) -> list[np.ndarray]:
+    """Consecutive paths whose gap (end to next start) is at most `gap` mm become one path: the
+    tool stays down across the gap, saving a lift and a lowering (hatch passes sit a tool width apart)."""
+    if not gap >= 0:
+        raise ValueError(f"the join distance must be zero or more millimetres, got {gap}")
+    joined: list[np.ndarray] = []
+    for path in paths:
+        if joined and float(np.hypot(*(path[0] - joined[-1][-1]))) <= gap:
+            joined[-1] = np.vstack([joined[-1], path])
+        else:
+            joined.append(path)
+    return joined
+
+
 def split_at(path: np.ndarray, distance: float) -> tuple[np.ndarray, np.ndarray]:
     """A polyline cut `distance` mm along it, 0 < distance < its length: the head and the tail."""
     steps = np.hypot(*np.diff(path, axis=0).T)

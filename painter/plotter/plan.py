@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from painter.plotter.layout import Layout, fit_layout, parse_paper
-from painter.plotter.order import insert_redips, order_paths, pen_down_distance, pen_up_distance
+from painter.plotter.order import insert_redips, join_paths, order_paths, pen_down_distance, pen_up_distance
 from painter.plotter.palette import Pen, match_palette, parse_palette, quantise
 from painter.plotter.paths import stroke_colours, stroke_paths
 from painter.strokes import Painting
@@ -28,6 +28,7 @@ class PlotSettings:
     palette: str | None = None  # the user's own colours, '#rrggbb,...'; overrides `pens`
     dark_first: bool = False  # light first: dark lines drawn last stay crisp over light ones
     reverse: bool = True  # a pen draws the same both ways; a tapering brush may not, so it can be turned off
+    join: float = 0.0  # keep the tool down across gaps up to this long; 0 keeps one path per pass
     redip_every: float | None = None  # mm painted between trips to the paint well; None: no trips
     paint_well: tuple[float, float] | None = None  # the well, mm from the paper's bottom-left corner
     origin: str = "bottom-left"  # the machine's home corner: where it parks and starts
@@ -45,8 +46,9 @@ class Layer:
 
 @dataclass(frozen=True)
 class PlotStats:
-    """Distances in mm: drawn, and pen-up travel in painting order and after ordering (both without
-    well trips), then the travel of the final plan including its well trips."""
+    """Distances in mm: drawn, and pen-up travel in painting order and after ordering (and joining;
+    both without well trips), then the travel of the final plan including its well trips. `paths`
+    counts pen-down paths in the final plan."""
 
     layers: int
     paths: int
@@ -78,6 +80,8 @@ def plan_plot(painting: Painting, settings: PlotSettings) -> Plot:
         raise ValueError(f"unknown machine origin {settings.origin!r}; use one of {', '.join(CORNERS)}")
     if settings.redip_every is not None and settings.paint_well is None:
         raise ValueError("--redip-every needs the paint well's position (--paint-well X,Y)")
+    if not settings.join >= 0:
+        raise ValueError(f"the join distance must be zero or more millimetres, got {settings.join}")
     if settings.redip_every is not None and not settings.redip_every > 0:
         raise ValueError(f"the redip distance must be a positive number of millimetres, got {settings.redip_every}")
     layout = fit_layout(paper, settings.margin, settings.orientation, painting.width, painting.height)
@@ -98,6 +102,8 @@ def plan_plot(painting: Painting, settings: PlotSettings) -> Plot:
     for pen in pens:
         paths = [path for i, n in zip(drawn, numbers, strict=True) if n == pen.number for path in per_stroke[i]]
         ordered = order_paths(paths, home, settings.reverse)
+        if settings.join > 0:
+            ordered = join_paths(ordered, settings.join)
         before += pen_up_distance(paths, home)
         after += pen_up_distance(ordered, home)
         dips: list[int] = []
