@@ -18,7 +18,14 @@ from brushes.geometry import to_hex
 from painter import cli
 from painter.plotter import Machine, PlotSettings, plan_plot, preview_image
 from painter.plotter.layout import PAPERS, fit_layout, parse_paper
-from painter.plotter.order import insert_redips, join_paths, order_paths, pen_down_distance, pen_up_distance
+from painter.plotter.order import (
+    insert_redips,
+    join_paths,
+    nearest_neighbour,
+    order_paths,
+    pen_down_distance,
+    pen_up_distance,
+)
 from painter.plotter.palette import kmeans, parse_palette, to_lab
 from painter.plotter.paths import clip_polyline, polyline_length
 from painter.plotter.preview import PX_PER_MM
@@ -265,6 +272,23 @@ def test_ordering_never_adds_travel_and_keeps_every_path():
             assert canonical(ordered, reverse) == canonical(paths, reverse)
 
 
+@pytest.mark.parametrize("reverse", [True, False])
+def test_nearest_neighbour_matches_a_brute_force_search(reverse):
+    rng = np.random.default_rng(20)
+    paths = [rng.uniform(0, 100, (3, 2)) for _ in range(300)]
+    position, left, expected = np.zeros(2), list(range(len(paths))), []
+    while left:  # the plain O(n^2) greedy walk the k-d tree version must reproduce
+        options = [(np.hypot(*(paths[i][0] - position)), i, False) for i in left]
+        if reverse:
+            options += [(np.hypot(*(paths[i][-1] - position)), i, True) for i in left]
+        _, i, backwards = min(options)
+        expected.append(paths[i][::-1] if backwards else paths[i])
+        left.remove(i)
+        position = expected[-1][-1]
+    got = nearest_neighbour(paths, (0.0, 0.0), reverse)
+    assert all(np.array_equal(a, b) for a, b in zip(got, expected, strict=True))
+
+
 @pytest.mark.parametrize("brush", BRUSHES, ids=IDS)
 def test_ordering_cuts_pen_up_travel_on_paintings(brush):
     for seed in range(3):
@@ -435,6 +459,8 @@ def test_cli_exports_and_summarises(stroke_file, tmp_path, capsys, fmt):
         ["--preview", "preview.jpg"],
         ["--pens", "2", "--palette", "#000000"],
         ["--join", "-1"],
+        ["--pen-up", "0", "--pen-down", "2"],
+        ["--feed", "0"],
     ],
 )
 def test_cli_bad_input_is_one_line_and_writes_nothing(stroke_file, tmp_path, capsys, options):

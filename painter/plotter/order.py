@@ -7,6 +7,7 @@ parks there at each colour change), so layers can be ordered and measured indepe
 from __future__ import annotations
 
 import numpy as np
+from scipy.spatial import cKDTree
 
 from painter.plotter.paths import polyline_length
 
@@ -36,25 +37,36 @@ def pen_up_distance(paths: list[np.ndarray], home: Point, well: Point | None = N
 
 def nearest_neighbour(paths: list[np.ndarray], home: Point, reverse: bool = True) -> list[np.ndarray]:
     """Greedy order: from home, always go to the nearest path start (or end, drawn backwards, when
-    `reverse`)."""
+    `reverse`). A k-d tree of the undrawn paths' ends finds the nearest; it is rebuilt whenever
+    drawn paths make up half of it, so a layer of n paths takes about n log n, not n^2."""
     if not paths:
         return []
-    starts = np.array([p[0] for p in paths])  # (N, 2)
-    ends = np.array([p[-1] for p in paths])
+    ends = [np.array([p[0] for p in paths])] + ([np.array([p[-1] for p in paths])] if reverse else [])
+    points = np.concatenate(ends)  # (N or 2N, 2): every start, then every end
+    owner = np.tile(np.arange(len(paths)), len(ends))  # which path each point belongs to
+    backwards = np.repeat(np.arange(len(ends)) == 1, len(paths))  # whether reaching it means drawing backwards
     left = np.ones(len(paths), dtype=bool)
+    live = np.arange(len(points))  # the points in the tree
+    tree = cKDTree(points)
     position = np.asarray(home, dtype=np.float64)
     ordered = []
     for _ in range(len(paths)):
-        to_start = np.where(left, np.hypot(*(starts - position).T), np.inf)
-        to_end = np.where(left, np.hypot(*(ends - position).T), np.inf) if reverse else np.full(len(paths), np.inf)
-        i, j = int(to_start.argmin()), int(to_end.argmin())
-        if to_end[j] < to_start[i]:
-            ordered.append(paths[j][::-1].copy())
-            left[j] = False
-        else:
-            ordered.append(paths[i])
-            left[i] = False
+        k = 8
+        while True:
+            _, found = tree.query(position, k=min(k, len(live)))
+            found = live[np.atleast_1d(found)]
+            free = found[left[owner[found]]]
+            if len(free) or k >= len(live):
+                break
+            k *= 4
+        point = int(free[0])  # query answers nearest first
+        path = paths[owner[point]]
+        ordered.append(path[::-1].copy() if backwards[point] else path)
+        left[owner[point]] = False
         position = ordered[-1][-1]
+        if left.sum() and left[owner[live]].sum() * 2 <= len(live):  # half the tree is drawn: rebuild
+            live = live[left[owner[live]]]
+            tree = cKDTree(points[live])
     return ordered
 
 

@@ -38,6 +38,11 @@ class Machine:
     def __post_init__(self) -> None:
         if not self.feed > 0:
             raise ValueError(f"the feed rate must be a positive number of mm/min, got {self.feed}")
+        if not self.servo:
+            up = Z_UP if self.pen_up is None else self.pen_up
+            down = Z_DOWN if self.pen_down is None else self.pen_down
+            if not up > down:  # +Z is up on every G-code machine; a swap would drag the pen across the paper
+                raise ValueError(f"pen-up Z {up:g} must be above pen-down Z {down:g}")
 
     def up(self) -> list[str]:
         if self.servo:
