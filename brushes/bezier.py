@@ -30,14 +30,14 @@ SEGMENTS = 12  # enough that a curve of the canvas's size looks smooth at 1024 p
 MAX_RADIUS = 0.2  # radius parameter 1.0 = 20% of the canvas's longer side
 
 CURVE_PARAMS = (
-    Param("x0", "shape", "start x, fraction of the canvas width"),
-    Param("y0", "shape", "start y, fraction of the canvas height"),
-    Param("x1", "shape", "control point x, fraction of the canvas width"),
-    Param("y1", "shape", "control point y, fraction of the canvas height"),
-    Param("x2", "shape", "end x, fraction of the canvas width"),
-    Param("y2", "shape", "end y, fraction of the canvas height"),
-    Param("radius_start", "shape", "half-width at the start, 0..1 maps to 0..20% of the longer side"),
-    Param("radius_end", "shape", "half-width at the end, 0..1 maps to 0..20% of the longer side"),
+    Param("x0", "shape", "start x, fraction of the canvas width", "x"),
+    Param("y0", "shape", "start y, fraction of the canvas height", "y"),
+    Param("x1", "shape", "control point x, fraction of the canvas width", "x"),
+    Param("y1", "shape", "control point y, fraction of the canvas height", "y"),
+    Param("x2", "shape", "end x, fraction of the canvas width", "x"),
+    Param("y2", "shape", "end y, fraction of the canvas height", "y"),
+    Param("radius_start", "shape", "half-width at the start, 0..1 maps to 0..20% of the longer side", "size"),
+    Param("radius_end", "shape", "half-width at the end, 0..1 maps to 0..20% of the longer side", "size"),
 )
 
 

@@ -55,11 +55,11 @@ class OilPaint(Brush):
     name = "oilpaint"
     description = "opaque oil-paint dabs with bristle streaks and a colour gradient along the stroke"
     params = (
-        Param("x", "shape", "centre x, fraction of the canvas width"),
-        Param("y", "shape", "centre y, fraction of the canvas height"),
-        Param("length", "shape", "length along the angle, fraction of the longer side"),
-        Param("thickness", "shape", "width across the angle, fraction of the longer side"),
-        Param("angle", "shape", "direction, 0..1 maps to 0..180 degrees (clockwise, y down)"),
+        Param("x", "shape", "centre x, fraction of the canvas width", "x"),
+        Param("y", "shape", "centre y, fraction of the canvas height", "y"),
+        Param("length", "shape", "length along the angle, fraction of the longer side", "size"),
+        Param("thickness", "shape", "width across the angle, fraction of the longer side", "size"),
+        Param("angle", "shape", "direction, 0..1 maps to 0..180 degrees (clockwise, y down)", "angle"),
         Param("r0", "colour", "red at the start"),
         Param("g0", "colour", "green at the start"),
         Param("b0", "colour", "blue at the start"),

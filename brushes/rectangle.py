@@ -25,11 +25,11 @@ class Rectangle(Brush):
     name = "rectangle"
     description = "crisp rotated rectangles of one colour, like strips of tape"
     params = (
-        Param("x", "shape", "centre x, fraction of the canvas width"),
-        Param("y", "shape", "centre y, fraction of the canvas height"),
-        Param("width", "shape", "size along the angle, fraction of the longer side"),
-        Param("height", "shape", "size across the angle, fraction of the longer side"),
-        Param("angle", "shape", "rotation, 0..1 maps to 0..180 degrees (clockwise, y down)"),
+        Param("x", "shape", "centre x, fraction of the canvas width", "x"),
+        Param("y", "shape", "centre y, fraction of the canvas height", "y"),
+        Param("width", "shape", "size along the angle, fraction of the longer side", "size"),
+        Param("height", "shape", "size across the angle, fraction of the longer side", "size"),
+        Param("angle", "shape", "rotation, 0..1 maps to 0..180 degrees (clockwise, y down)", "angle"),
         Param("r", "colour", "red"),
         Param("g", "colour", "green"),
         Param("b", "colour", "blue"),
