@@ -17,6 +17,7 @@ import svgwrite
 import torch
 
 GROUPS = ("shape", "colour", "alpha")
+SHAPE_KINDS = ("x", "y", "size", "angle")
 
 
 @dataclass(frozen=True)
@@ -26,9 +27,14 @@ class Param:
     name: str
     group: str
     meaning: str
+    # For shape parameters, what the value measures, so code can move and scale strokes without
+    # knowing the brush: "x" (fraction of the width), "y" (of the height), "size" (of the longer
+    # side) or "angle".
+    kind: str = ""
 
     def __post_init__(self) -> None:
         assert self.group in GROUPS, self.group
+        assert (self.kind in SHAPE_KINDS) == (self.group == "shape"), (self.name, self.kind)
 
 
 class Brush:
@@ -56,6 +62,12 @@ class Brush:
         if group not in GROUPS:
             raise ValueError(f"unknown parameter group {group!r}; expected one of {', '.join(GROUPS)}")
         return [i for i, p in enumerate(self.params) if p.group == group]
+
+    def kinds(self, kind: str) -> list[int]:
+        """Positions of the shape parameters of one kind ("x", "y", "size" or "angle")."""
+        if kind not in SHAPE_KINDS:
+            raise ValueError(f"unknown parameter kind {kind!r}; expected one of {', '.join(SHAPE_KINDS)}")
+        return [i for i, p in enumerate(self.params) if p.kind == kind]
 
     def fingerprint(self) -> str:
         """A short hash of everything a trained neural renderer depends on: names, groups, version."""
