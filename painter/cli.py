@@ -9,8 +9,10 @@ import argparse
 import json
 import sys
 from collections.abc import Callable
+from pathlib import Path
 
 import imageio.v3 as iio
+from tqdm import tqdm
 
 import brushes
 from painter import exporters
@@ -38,6 +40,46 @@ def positive_int(text: str) -> int:
 
 
 # ---- commands ------------------------------------------------------------------------------------
+def run_paint(args: argparse.Namespace) -> int:
+    """Paint a photo: validate everything first, then optimise, then write all outputs."""
+    from painter.session import PaintJob
+
+    job = PaintJob.prepare(
+        photo=args.photo,
+        brush=args.brush,
+        strokes=args.strokes,
+        size=args.size,
+        render_size=args.render_size,
+        canvas=args.canvas,
+        seed=args.seed,
+        device=args.device,
+        renderer=args.renderer,
+        steps=args.steps,
+        opaque=args.opaque,
+    )
+    out = Path(args.out) if args.out else Path("outputs") / f"{Path(args.photo).stem}-{job.brush.name}"
+    interrupted = False
+    bar = tqdm(total=job.total_steps, unit="step", dynamic_ncols=True, disable=args.quiet)
+    try:
+        for progress in job.run():
+            bar.set_description(f"level {progress.level}/{progress.levels}")
+            bar.set_postfix(strokes=progress.strokes, loss=f"{progress.loss:.4f}", refresh=False)
+            bar.update(1)
+    except KeyboardInterrupt:
+        interrupted = True
+    finally:
+        bar.close()
+    if interrupted:
+        print("paint: interrupted; writing the strokes painted so far", file=sys.stderr)
+    metrics = job.finish(out, animation=not args.no_animation)
+    if not args.quiet:
+        print(
+            f"wrote {out}/: {metrics['strokes']} strokes, PSNR {metrics['psnr']:.2f} dB, SSIM {metrics['ssim']:.3f}, "
+            f"{metrics['seconds']:.1f} s"
+        )
+    return 130 if interrupted else 0
+
+
 def run_render(args: argparse.Namespace) -> int:
     painting = load_painting(args.strokes)
     exporters.write(painting, args.output, args.size)
@@ -117,10 +159,62 @@ def point_mm(text: str) -> tuple[float, float]:
     return x, y
 
 
+def run_train_renderer(args: argparse.Namespace) -> int:
+    import torch
+
+    from renderers import shipped_weights
+    from renderers.train import TrainConfig, train_renderer
+
+    brush = brushes.get_brush(args.brush)
+    if args.threads:
+        torch.set_num_threads(args.threads)
+    out = args.out or shipped_weights(brush)
+    config = TrainConfig(steps=args.steps, batch=args.batch)
+    summary = train_renderer(brush, out, config, device=args.device, resume=args.resume, cache=args.cache)
+    print(
+        f"wrote {out}: {summary['step']} steps, validation PSNR {summary['valid_psnr']:.2f} dB, "
+        f"{summary['seconds'] / 60:.1f} min in all"
+    )
+    return 0
+
+
+def run_eval_renderer(args: argparse.Namespace) -> int:
+    from renderers import load_renderer
+    from renderers.train import evaluate
+
+    brush = brushes.get_brush(args.brush)
+    net = load_renderer(brush, args.weights)
+    print(f"{brush.name}: network vs procedural renderer, 2000 held-out strokes on mid-grey at {net.resolution} px")
+    print(f"PSNR {evaluate(net, brush):.2f} dB")
+    return 0
+
+
 # ---- parser --------------------------------------------------------------------------------------
 def build_parser() -> Parser:
     parser = Parser(prog="paint", description="Turn a photo into a painting made of brush strokes.")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=Parser)
+
+    p = sub.add_parser("photo", help="paint a photo (the default command: 'paint PHOTO' means 'paint photo PHOTO')")
+    p.add_argument("photo", help="the photo to paint: JPEG, PNG (alpha is composited on the canvas), grayscale, 16-bit")
+    p.add_argument("--brush", default="oilpaint", help="brush name (see 'paint brushes'; default: oilpaint)")
+    p.add_argument("--strokes", type=positive_int, default=500, help="stroke budget (default: 500)")
+    p.add_argument("--size", type=positive_int, default=512, help="long side in pixels the strokes are fitted at")
+    p.add_argument("--render-size", type=positive_int, help="long side of the final PNG and SVG (default: --size)")
+    p.add_argument("--out", help="output folder (default: outputs/<photo>-<brush>/)")
+    p.add_argument("--seed", type=int, default=0, help="random seed; the same seed gives the same strokes")
+    p.add_argument("--canvas", default="white", help="canvas colour: white, black or #rrggbb (default: white)")
+    p.add_argument("--device", default="auto", choices=["auto", "cpu", "cuda"], help="where to optimise")
+    p.add_argument(
+        "--renderer",
+        default="neural",
+        choices=["neural", "exact"],
+        help="optimise through the trained network (fast) or the brush's exact renderer",
+    )
+    p.add_argument("--steps", type=positive_int, help="optimiser steps per level (default: the painter's)")
+    p.add_argument("--opaque", action="store_true", help="fix opacity at 1 (for physical paint, see 'paint export')")
+    p.add_argument("--no-animation", action="store_true", help="skip process.gif")
+    p.add_argument("--quiet", action="store_true", help="no progress bar or summary")
+    p.set_defaults(run=run_paint)
 
     p = sub.add_parser("render", help="draw a stroke file as PNG, SVG or GIF at any size")
     p.add_argument("strokes", help="a strokes.json file")
@@ -140,8 +234,8 @@ def build_parser() -> Parser:
     p.add_argument("--paper", default="a4", help="a4, a3, letter or WxHmm, e.g. 300x200mm (default: a4)")
     p.add_argument("--margin", type=millimetres, default=10.0, metavar="MM", help="blank border (default: 10)")
     side = p.add_mutually_exclusive_group()
-    side.add_argument("--landscape", dest="orientation", action="store_const", const="landscape")
-    side.add_argument("--portrait", dest="orientation", action="store_const", const="portrait")
+    side.add_argument("--landscape", dest="orientation", action="store_const", const="landscape", help="turn the paper")
+    side.add_argument("--portrait", dest="orientation", action="store_const", const="portrait", help="(default: auto)")
     p.set_defaults(orientation="auto")
     colours = p.add_mutually_exclusive_group()
     colours.add_argument("--pens", type=positive_int, default=4, help="quantise colours to N pens (default: 4)")
@@ -151,14 +245,39 @@ def build_parser() -> Parser:
     p.add_argument("--no-reverse", action="store_true", help="never draw a path backwards when ordering")
     p.add_argument("--join", type=millimetres, default=0.0, metavar="MM", help="stay down across gaps up to MM (0)")
     p.add_argument("--redip-every", type=millimetres, metavar="MM", help="go to the paint well after this much paint")
-    p.add_argument("--paint-well", type=point_mm, metavar="X,Y", help="the well, mm from the bottom-left corner")
+    p.add_argument(
+        "--paint-well",
+        type=point_mm,
+        metavar="X,Y",
+        help="the well, mm from the paper's bottom-left corner; write --paint-well=-20,10 for negative X",
+    )
     p.add_argument("--pen-up", type=float, metavar="Z", help="G-code pen-up Z (5), or servo S value (default: M5)")
     p.add_argument("--pen-down", type=float, metavar="Z", help="G-code pen-down Z (0), or servo S value (1000)")
     p.add_argument("--servo", action="store_true", help="G-code: lift the pen with M3 S.. / M5 instead of Z")
     p.add_argument("--feed", type=float, default=1500.0, metavar="MM/MIN", help="G-code drawing speed (1500)")
     p.add_argument("--preview", metavar="PNG", help="also draw what the machine will draw")
     p.set_defaults(run=run_export)
+    p = sub.add_parser("train-renderer", help="train the neural renderer that imitates a brush")
+    p.add_argument("--brush", required=True, help="brush name (see 'paint brushes')")
+    p.add_argument("--steps", type=positive_int, default=10_000, help="total optimiser steps (default: 10000)")
+    p.add_argument("--batch", type=positive_int, default=64, help="strokes per step (default: 64)")
+    p.add_argument("--device", default="auto", choices=["auto", "cpu", "cuda"], help="where to train (default: auto)")
+    p.add_argument("--out", help="checkpoint file (default: the weights shipped in the package, which it replaces)")
+    p.add_argument("--resume", action="store_true", help="continue from the checkpoint in --out")
+    p.add_argument("--threads", type=positive_int, help="CPU threads for torch; 1 is fastest on a busy machine")
+    p.add_argument("--cache", default=".cache/renderers", help="folder for pre-rendered training strokes")
+    p.set_defaults(run=run_train_renderer)
+
+    p = sub.add_parser("eval-renderer", help="PSNR of a brush's neural renderer against the brush itself")
+    p.add_argument("--brush", required=True, help="brush name (see 'paint brushes')")
+    p.add_argument("--weights", help="checkpoint file (default: the shipped weights)")
+    p.set_defaults(run=run_eval_renderer)
     return parser
+
+
+def _command_names(parser: Parser) -> set[str]:
+    actions = [a for a in parser._actions if isinstance(a, argparse._SubParsersAction)]
+    return set(actions[0].choices) if actions else set()
 
 
 ERRORS: tuple[type[BaseException], ...] = (UsageError, ValueError, FileNotFoundError, OSError)
@@ -167,6 +286,8 @@ ERRORS: tuple[type[BaseException], ...] = (UsageError, ValueError, FileNotFoundE
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     parser = build_parser()
+    if argv and not argv[0].startswith("-") and argv[0] not in _command_names(parser):
+        argv = ["photo", *argv]  # `paint PHOTO ...` is the main job
     try:
         args = parser.parse_args(argv)
         if args.command is None:

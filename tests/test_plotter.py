@@ -55,10 +55,10 @@ def sampled(brush, n: int, seed: int) -> Painting:
 
 # ---- parsers for what the writers produce ---------------------------------------------------------
 def parse_gcode(text: str, servo: bool = False, pen_down_z: float = 0.0) -> dict:
-    """Pen-down paths (machine mm), every XY point visited, pauses and well visits (pen down with no
-    drawing move before the pen goes up)."""
+    """Pen-down paths (machine mm), every XY point visited, pauses, well visits (pen down with no
+    drawing move before the pen goes up), and all of these as events in file order."""
     down, position = False, (0.0, 0.0)
-    paths, points, pauses, dabs = [], [], 0, []
+    paths, points, pauses, dabs, events = [], [], 0, [], []
     for raw in text.splitlines():
         line = raw.split(";")[0].strip()
         if not line:
@@ -66,6 +66,7 @@ def parse_gcode(text: str, servo: bool = False, pen_down_z: float = 0.0) -> dict
         words = dict((w[0], w[1:]) for w in line.split())
         if line.startswith("M0"):
             pauses += 1
+            events.append(("pause", None))
         went_down = went_up = False
         if servo and "M" in words and words["M"] in ("3", "5"):
             went_down, went_up = words["M"] == "3", words["M"] == "5"
@@ -74,8 +75,12 @@ def parse_gcode(text: str, servo: bool = False, pen_down_z: float = 0.0) -> dict
             went_down, went_up = abs(z - pen_down_z) < 1e-9, abs(z - pen_down_z) >= 1e-9
         if went_down and not down:
             paths.append([position])
-        if went_up and down and len(paths[-1]) == 1:
-            dabs.append(position)  # down and straight up again: a dip (or a one-point dab)
+        if went_up and down:
+            if len(paths[-1]) == 1:
+                dabs.append(position)  # down and straight up again: a dip in the well
+                events.append(("dab", position))
+            else:
+                events.append(("path", np.array(paths[-1])))
         down = down and not went_up or went_down
         if "X" in words or "Y" in words:
             position = (float(words.get("X", position[0])), float(words.get("Y", position[1])))
@@ -88,6 +93,7 @@ def parse_gcode(text: str, servo: bool = False, pen_down_z: float = 0.0) -> dict
         "points": np.array(points),
         "pauses": pauses,
         "dabs": dabs,
+        "events": events,
     }
 
 
@@ -326,10 +332,19 @@ def test_gcode_visits_the_well_at_the_right_spacing():
     parsed = parse_gcode(gcode_text(plot, Machine()))
     assert len(parsed["dabs"]) == plot.stats.redips >= 2 + int(plot.stats.pen_down // 40) - 1
     assert all(d == pytest.approx((5.0, 5.0)) for d in parsed["dabs"])
-    # Paint drawn between consecutive dips within a layer: 40 mm (coordinates are rounded to 1 um).
-    for layer in plot.layers:
-        spans = [sum(map(polyline_length, layer.paths[a:b])) for a, b in zip(layer.dips, layer.dips[1:], strict=False)]
-        assert spans == pytest.approx([40.0] * len(spans), abs=1e-6)
+    # Paint drawn between consecutive dips within a layer, read back from the file: 40 mm each.
+    spans, drawn = [], None
+    for kind, value in parsed["events"]:
+        if kind == "pause":
+            drawn = None  # a new colour: its first dip loads the brush
+        elif kind == "dab":
+            if drawn is not None:
+                spans.append(drawn)
+            drawn = 0.0
+        else:
+            drawn += polyline_length(value)
+    assert len(spans) >= 3 and spans == pytest.approx([40.0] * len(spans), abs=0.01)
+    assert 0 < drawn <= 40.01
     assert plot.stats.pen_up_final > plot.stats.pen_up_after
 
 
@@ -403,6 +418,9 @@ def test_plot_svg_has_named_layers_and_renders():
     ]
     assert all(re.fullmatch(r"\d+ #[0-9a-f]{6}", g.get(f"{INKSCAPE}label")) for g in layers)
     assert sum(len(g.findall(f"{SVG}path")) for g in layers) == plot.stats.paths
+    numbers = [float(v) for g in layers for p in g.findall(f"{SVG}path") for v in re.findall(r"-?[\d.]+", p.get("d"))]
+    m, paper = plot.layout.margin, (plot.layout.paper_width, plot.layout.paper_height)
+    assert inside(np.array(numbers).reshape(-1, 2), (m, m, paper[0] - m, paper[1] - m), 1e-3)
     image = np.asarray(
         Image.open(io.BytesIO(cairosvg.svg2png(bytestring=text.encode(), output_width=400))).convert("RGBA")
     )

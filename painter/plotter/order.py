@@ -6,6 +6,8 @@ parks there at each colour change), so layers can be ordered and measured indepe
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import numpy as np
 from scipy.spatial import cKDTree
 
@@ -19,7 +21,7 @@ def pen_down_distance(paths: list[np.ndarray]) -> float:
     return sum(polyline_length(p) for p in paths)
 
 
-def pen_up_distance(paths: list[np.ndarray], home: Point, well: Point | None = None, dips: list[int] = ()) -> float:
+def pen_up_distance(paths: list[np.ndarray], home: Point, well: Point | None = None, dips: Sequence[int] = ()) -> float:
     """Pen-up travel (mm) from home through the paths in order and back home; before each path whose
     index is in `dips`, the trip goes by way of the well."""
     position = np.asarray(home, dtype=np.float64)
