@@ -57,3 +57,17 @@ def frames(painting: Painting, long_side: int | None, count: int) -> Iterator[to
     for done in draw_progressively(painting.brush, painting.strokes, canvas):
         if done % step == 0 or done == n:
             yield canvas.clone()
+
+
+NAMED_COLOURS = {"white": (1.0, 1.0, 1.0), "black": (0.0, 0.0, 0.0)}
+
+
+def parse_colour(text: str) -> tuple[float, float, float]:
+    """'white', 'black' or '#rrggbb' to (r, g, b) in [0, 1]; ValueError naming the bad value."""
+    key = text.strip().lower()
+    if key in NAMED_COLOURS:
+        return NAMED_COLOURS[key]
+    digits = key[1:] if key.startswith("#") else ""
+    if len(digits) != 6 or any(c not in "0123456789abcdef" for c in digits):
+        raise ValueError(f"bad colour {text!r}; use white, black or #rrggbb")
+    return tuple(int(digits[i : i + 2], 16) / 255.0 for i in (0, 2, 4))  # type: ignore[return-value]

@@ -11,14 +11,15 @@ from pathlib import Path
 import imageio.v3 as iio
 import numpy as np
 import svgwrite
+import torch
 
 from brushes.geometry import to_hex
 from painter.canvas import frames, render_painting
 from painter.files import atomic_path, to_uint8, write_bytes_atomic
 from painter.strokes import Painting
 
-GIF_FRAMES = 80  # enough to watch the painting grow, few enough to open instantly
-GIF_LONG_SIDE = 384  # keeps the animation small in bytes whatever the painting's size
+GIF_FRAMES = 60  # enough to watch the painting grow, few enough to open instantly
+GIF_LONG_SIDE = 320  # keeps the animation small in bytes whatever the painting's size
 GIF_FRAME_MS = 60
 GIF_HOLD_MS = 2000  # the finished painting stays on screen before the loop restarts
 
@@ -36,9 +37,13 @@ def painting_svg(painting: Painting, long_side: int | None = None) -> str:
 
 
 def write_png(painting: Painting, path: str | Path, long_side: int | None = None) -> None:
-    image = to_uint8(render_painting(painting, long_side))
+    write_image(render_painting(painting, long_side), path)
+
+
+def write_image(image: torch.Tensor, path: str | Path) -> None:
+    """Write (3, H, W) in [0, 1] as an 8-bit PNG."""
     with atomic_path(path) as tmp:
-        iio.imwrite(tmp, image, extension=".png")
+        iio.imwrite(tmp, to_uint8(image), extension=".png")
 
 
 def write_svg(painting: Painting, path: str | Path, long_side: int | None = None) -> None:
@@ -62,3 +67,16 @@ def write(painting: Painting, path: str | Path, long_side: int | None = None) ->
     if suffix not in WRITERS:
         raise ValueError(f"unknown output type {suffix or '(none)'!r} for {path}; use one of {', '.join(WRITERS)}")
     WRITERS[suffix](painting, path, long_side)
+
+
+def write_outputs(painting: Painting, folder: str | Path, long_side: int | None = None, animation: bool = True):
+    """Write a painting's set of files into `folder`: painting.png and painting.svg at `long_side`,
+    strokes.json, and process.gif unless `animation` is off. Returns the rendered image (3, H, W)."""
+    folder = Path(folder)
+    image = render_painting(painting, long_side)
+    write_image(image, folder / "painting.png")
+    write_svg(painting, folder / "painting.svg", long_side)
+    write_bytes_atomic(folder / "strokes.json", painting.to_json().encode("utf-8"))
+    if animation:
+        write_gif(painting, folder / "process.gif", long_side)
+    return image

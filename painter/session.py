@@ -1,0 +1,134 @@
+"""One painting job end to end: check the inputs, fit the strokes, write the outputs and metrics.
+
+Everything that can be wrong with the inputs is checked in `PaintJob.prepare`, before any work
+and before any file is written.
+"""
+
+from __future__ import annotations
+
+import json
+import resource
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import torch
+
+import brushes
+from brushes import Brush
+from painter.canvas import parse_colour
+from painter.exporters import write_outputs
+from painter.files import write_bytes_atomic
+from painter.images import load_photo, resize_long_side
+from painter.metrics import similarity
+from painter.progressive import ExactRenderer, PainterConfig, Progress, ProgressivePainter
+
+EXACT_RESOLUTION = 64  # block resolution when optimising through the brush's exact renderer
+MIN_SIZE = 32  # below this many pixels a photo has nothing left to paint
+
+
+def pick_device(name: str) -> torch.device:
+    """'auto', 'cpu' or 'cuda' to a device; ValueError when CUDA is asked for but absent."""
+    if name == "auto":
+        return torch.device("cuda" if torch.cuda.is_available() else "cpu")
+    if name == "cuda" and not torch.cuda.is_available():
+        raise ValueError("--device cuda was asked for, but CUDA is not available here")
+    if name not in ("cpu", "cuda"):
+        raise ValueError(f"unknown device {name!r}; use auto, cpu or cuda")
+    return torch.device(name)
+
+
+def make_renderer(brush: Brush, kind: str, device: torch.device):
+    """The differentiable renderer the painter optimises through, and its block resolution."""
+    if kind == "exact":
+        return ExactRenderer(brush, EXACT_RESOLUTION), EXACT_RESOLUTION
+    if kind != "neural":
+        raise ValueError(f"unknown renderer {kind!r}; use neural or exact")
+    from renderers import load_renderer
+
+    net = load_renderer(brush, device=device)
+    return net, net.resolution
+
+
+@dataclass
+class PaintJob:
+    brush: Brush
+    photo: torch.Tensor  # (3, H, W) the whole photo, composited on the canvas colour
+    painter: ProgressivePainter
+    render_size: int
+    settings: dict
+    started: float = field(default_factory=time.perf_counter)
+
+    @classmethod
+    def prepare(
+        cls,
+        photo: str | Path,
+        brush: str = "oilpaint",
+        strokes: int = 500,
+        size: int = 512,
+        render_size: int | None = None,
+        canvas: str = "white",
+        seed: int = 0,
+        device: str = "auto",
+        renderer: str = "neural",
+        steps: int | None = None,
+        opaque: bool = False,
+    ) -> PaintJob:
+        """Check every input and set up the painter; ValueError / FileNotFoundError naming the problem."""
+        started = time.perf_counter()
+        the_brush = brushes.get_brush(brush)
+        if strokes < 1:
+            raise ValueError(f"the stroke budget must be at least 1, got {strokes}")
+        if size < MIN_SIZE:
+            raise ValueError(f"--size must be at least {MIN_SIZE} pixels, got {size}")
+        if render_size is not None and render_size < 1:
+            raise ValueError(f"--render-size must be at least 1 pixel, got {render_size}")
+        background = parse_colour(canvas)
+        the_device = pick_device(device)
+        image = load_photo(photo, background)
+        target = resize_long_side(image, size)
+        net, resolution = make_renderer(the_brush, renderer, the_device)
+        config = PainterConfig(strokes=strokes, seed=seed, opaque=opaque)
+        if steps is not None:
+            config.steps = steps
+        painter = ProgressivePainter(the_brush, net, resolution, target, background, config, device=the_device)
+        settings = {
+            "photo": str(photo),
+            "brush": the_brush.name,
+            "strokes": strokes,
+            "size": size,
+            "render_size": render_size or size,
+            "canvas": canvas,
+            "seed": seed,
+            "device": str(the_device),
+            "renderer": renderer,
+            "renderer_resolution": resolution,
+            "steps_per_level": config.steps,
+            "levels": config.levels,
+            "opaque": opaque,
+            "fit_width": target.shape[2],
+            "fit_height": target.shape[1],
+        }
+        return cls(the_brush, image, painter, render_size or size, settings, started)
+
+    @property
+    def total_steps(self) -> int:
+        return self.painter.total_steps()
+
+    def run(self) -> Iterator[Progress]:
+        return self.painter.run()
+
+    def finish(self, folder: str | Path, animation: bool = True) -> dict:
+        """Write the painting's files and metrics.json into `folder`; returns the metrics."""
+        painting = self.painter.painting()
+        image = write_outputs(painting, folder, self.render_size, animation)
+        metrics = {
+            **similarity(image, self.photo),
+            "strokes": len(painting),
+            "seconds": round(time.perf_counter() - self.started, 2),
+            "peak_memory_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
+            "settings": self.settings,
+        }
+        write_bytes_atomic(Path(folder) / "metrics.json", json.dumps(metrics, indent=1).encode("utf-8"))
+        return metrics
