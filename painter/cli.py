@@ -134,7 +134,8 @@ def run_export(args: argparse.Namespace) -> int:
         plotter.write_preview(plot, args.preview)
     s = plot.stats
     print(f"wrote {args.output}" + (f" and {args.preview}" if args.preview else ""))
-    print(f"  {s.layers} layers, {s.paths} paths, pen down {s.pen_down / 1000:.2f} m")
+    joined = f" ({s.pen_down / 1000:.2f} m with joins)" if args.join > 0 else ""
+    print(f"  {s.layers} layers, {s.paths} paths, pen down {s.pen_down_before / 1000:.2f} m{joined}")
     print(f"  pen up {s.pen_up_before / 1000:.2f} m in painting order, {s.pen_up_after / 1000:.2f} m after ordering")
     if args.redip_every is not None:
         print(f"  {s.redips} trips to the paint well; pen up {s.pen_up_final / 1000:.2f} m with them")

@@ -46,12 +46,14 @@ class Layer:
 
 @dataclass(frozen=True)
 class PlotStats:
-    """Distances in mm: drawn, and pen-up travel in painting order and after ordering (and joining;
-    both without well trips), then the travel of the final plan including its well trips. `paths`
-    counts pen-down paths in the final plan."""
+    """Distances in mm: drawn before and after ordering (joining draws across the gaps it closes),
+    pen-up travel in painting order and after ordering and joining (both without well trips), and
+    the travel of the final plan including its well trips. `paths` counts pen-down paths in the
+    final plan."""
 
     layers: int
     paths: int
+    pen_down_before: float
     pen_down: float
     pen_up_before: float
     pen_up_after: float
@@ -98,12 +100,13 @@ def plan_plot(painting: Painting, settings: PlotSettings) -> Plot:
     else:
         pens, numbers = quantise(colours, settings.pens, settings.dark_first)
 
-    layers, before, after, final = [], 0.0, 0.0, 0.0
+    layers, down_before, before, after, final = [], 0.0, 0.0, 0.0, 0.0
     for pen in pens:
         paths = [path for i, n in zip(drawn, numbers, strict=True) if n == pen.number for path in per_stroke[i]]
         ordered = order_paths(paths, home, settings.reverse)
         if settings.join > 0:
             ordered = join_paths(ordered, settings.join)
+        down_before += pen_down_distance(paths)
         before += pen_up_distance(paths, home)
         after += pen_up_distance(ordered, home)
         dips: list[int] = []
@@ -114,6 +117,7 @@ def plan_plot(painting: Painting, settings: PlotSettings) -> Plot:
     stats = PlotStats(
         layers=len(layers),
         paths=sum(len(layer.paths) for layer in layers),
+        pen_down_before=down_before,
         pen_down=sum(pen_down_distance(layer.paths) for layer in layers),
         pen_up_before=before,
         pen_up_after=after,
