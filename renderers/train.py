@@ -1,0 +1,218 @@
+"""Train a neural renderer to imitate one brush's procedural renderer.
+
+Reads top to bottom: config -> data -> model -> optimiser -> loop -> eval -> checkpoint. The checkpoint
+file holds the model config, the brush fingerprint, the weights, the optimiser state and the step, so
+an interrupted run resumes where it stopped.
+"""
+
+from __future__ import annotations
+
+import math
+import platform
+import time
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+import torch
+import torch.nn.functional as F
+from tqdm import tqdm
+
+from brushes import Brush
+from painter.files import atomic_path
+from renderers.data import EVAL_SEED, VALID_SEED, StrokePool, fill_pool, random_strokes, render_target, start_filling
+from renderers.model import NeuralRenderer, RendererConfig
+
+
+# ---- config ---------------------------------------------------------------------------------------
+@dataclass
+class TrainConfig:
+    steps: int = 10_000  # what fits in ~45 min on a busy 2-core CPU; PSNR still creeps up after that
+    batch: int = 64  # the reference's batch; larger batches cost CPU time without converging faster per second
+    lr: float = 2e-3  # Adam, higher than the reference's 2e-4: a small net and a short budget
+    lr_final: float = 2e-5  # cosine decay to here; the last steps polish edges
+    warmup: int = 200  # steps of linear warm-up; a high lr straight away can kill the mask's ReLUs
+    pool_chunks: int = 64  # pool size in chunks: 131k strokes, ~1.6 GB of uint8 at 64 px
+    chunk: int = 2048  # strokes per pool file
+    valid_strokes: int = 256  # fixed strokes for the progress bar's PSNR; cheap enough to run often
+    valid_every: int = 500  # steps between validations (a validation costs about 10 training steps)
+    checkpoint_every: int = 1000  # steps between checkpoints: ~1 min of work lost at most
+    seed: int = 0  # initial weights and batch order
+
+
+def learning_rate(config: TrainConfig, step: int) -> float:
+    """Linear warm-up, then cosine decay from lr to lr_final over the remaining steps."""
+    if step < config.warmup:
+        return config.lr * (step + 1) / config.warmup
+    progress = min(1.0, (step - config.warmup) / max(1, config.steps - config.warmup))
+    return config.lr_final + (config.lr - config.lr_final) * 0.5 * (1 + math.cos(math.pi * progress))
+
+
+def pick_device(name: str) -> torch.device:
+    """'cpu', 'cuda' or 'auto' (cuda when available)."""
+    if name == "auto":
+        return torch.device("cuda" if torch.cuda.is_available() else "cpu")
+    if name not in ("cpu", "cuda"):
+        raise ValueError(f"unknown device {name!r}; expected cpu, cuda or auto")
+    if name == "cuda" and not torch.cuda.is_available():
+        raise ValueError("device 'cuda' requested but torch sees no CUDA device")
+    return torch.device(name)
+
+
+# ---- loss and evaluation --------------------------------------------------------------------------
+def layer_loss(colour: torch.Tensor, alpha: torch.Tensor, target: torch.Tensor) -> torch.Tensor:
+    """MSE on the foreground (colour * alpha) and on alpha, as the method says. target: (N, 4, R, R)."""
+    return F.mse_loss(colour * alpha, target[:, :3] * target[:, 3:]) + F.mse_loss(alpha, target[:, 3:])
+
+
+def on_grey(colour: torch.Tensor, alpha: torch.Tensor) -> torch.Tensor:
+    """Each stroke composited on a mid-grey canvas. Shape: (N, 3, R, R)."""
+    return colour * alpha + 0.5 * (1 - alpha)
+
+
+@torch.no_grad()
+def psnr(net: torch.nn.Module, strokes: torch.Tensor, target: torch.Tensor, batch: int = 256) -> float:
+    """PSNR in dB of the network against the procedural layers `target` (N, 4, R, R), both composited
+    on mid-grey; the mean squared error is pooled over every pixel of every stroke."""
+    was_training = net.training
+    net.eval()
+    device = next(net.parameters()).device
+    total = 0.0
+    for start in range(0, len(strokes), batch):
+        colour, alpha = net(strokes[start : start + batch].to(device))
+        want = target[start : start + batch].to(device)
+        total += F.mse_loss(on_grey(colour, alpha), on_grey(want[:, :3], want[:, 3:]), reduction="sum").item()
+    net.train(was_training)
+    mse = total / (target.shape[0] * 3 * target.shape[2] * target.shape[3])
+    return 10 * math.log10(1 / max(mse, 1e-12))
+
+
+def evaluate(net: NeuralRenderer, brush: Brush, strokes: int = 2000, seed: int = EVAL_SEED) -> float:
+    """`paint eval-renderer`: PSNR (dB) on `strokes` held-out random strokes at the network's resolution."""
+    held_out = random_strokes(brush, strokes, seed)
+    return psnr(net, held_out, render_target(brush, held_out, net.resolution))
+
+
+# ---- checkpoints ----------------------------------------------------------------------------------
+def save_checkpoint(path: Path, net: NeuralRenderer, brush: Brush, state: dict) -> None:
+    """Write the model, its config and the brush fingerprint plus `state` (step, optimiser, ...) atomically."""
+    payload = {
+        "brush": brush.name,
+        "fingerprint": brush.fingerprint(),
+        "config": net.config.to_dict(),
+        "model": net.state_dict(),
+        **state,
+    }
+    with atomic_path(path) as tmp:
+        torch.save(payload, tmp)
+
+
+def load_checkpoint(path: str | Path, brush: Brush, device: torch.device | str = "cpu") -> dict:
+    """Read a checkpoint; ValueError if it was trained for another brush spec."""
+    path = Path(path)
+    if not path.is_file():
+        raise FileNotFoundError(f"no renderer weights at {str(path)!r}; train them with `paint train-renderer`")
+    checkpoint = torch.load(path, map_location=device, weights_only=True)
+    if checkpoint.get("brush") != brush.name or checkpoint.get("fingerprint") != brush.fingerprint():
+        raise ValueError(
+            f"renderer weights {str(path)!r} were trained for brush {checkpoint.get('brush')!r} with spec "
+            f"{checkpoint.get('fingerprint')}, but brush {brush.name!r} now has spec {brush.fingerprint()}; "
+            f"retrain with `paint train-renderer --brush {brush.name}`"
+        )
+    return checkpoint
+
+
+def build_from_checkpoint(checkpoint: dict) -> NeuralRenderer:
+    """The network a checkpoint describes, with its weights (stored halves become floats)."""
+    net = NeuralRenderer(RendererConfig.from_dict(checkpoint["config"]))
+    net.load_state_dict({k: v.float() if v.is_floating_point() else v for k, v in checkpoint["model"].items()})
+    return net
+
+
+# ---- the loop -------------------------------------------------------------------------------------
+def train_renderer(
+    brush: Brush,
+    out: str | Path,
+    config: TrainConfig | None = None,
+    model: RendererConfig | None = None,
+    device: str = "cpu",
+    resume: bool = False,
+    cache: str | Path = ".cache/renderers",
+    progress: bool = True,
+) -> dict:
+    """Train (or with `resume`, continue training) a renderer for `brush`, checkpointing to `out`.
+
+    Returns a summary: step, valid_psnr, seconds (wall time over all runs), losses (one per step of
+    this run). The file at `out` ends up holding the float32 weights without optimiser state.
+    """
+    out = Path(out)
+    config = config or TrainConfig()
+    dev = pick_device(device)
+    torch.manual_seed(config.seed)
+
+    # data: the first pool chunk is drawn here so training can start; the rest fill in the background
+    model = model or RendererConfig.for_brush(brush)
+    checkpoint = load_checkpoint(out, brush) if resume else None
+    if checkpoint is not None:
+        model = RendererConfig.from_dict(checkpoint["config"])
+    fill_pool(brush.name, model.resolution, cache, 1, config.chunk)
+    filler = None
+    if config.pool_chunks > 1:
+        filler = start_filling(brush, model.resolution, cache, config.pool_chunks, config.chunk)
+    start = checkpoint["step"] if checkpoint else 0
+    pool = StrokePool(brush, model.resolution, cache, seed=config.seed + start)
+    pool.refresh()
+    valid = random_strokes(brush, config.valid_strokes, VALID_SEED)
+    valid_target = render_target(brush, valid, model.resolution)
+
+    # model and optimiser
+    net = build_from_checkpoint(checkpoint) if checkpoint else NeuralRenderer(model)
+    net.to(dev).train()
+    optimiser = torch.optim.Adam(net.parameters(), lr=config.lr)
+    if checkpoint and "optimiser" in checkpoint:
+        optimiser.load_state_dict(checkpoint["optimiser"])
+    seconds = checkpoint.get("seconds", 0.0) if checkpoint else 0.0
+    valid_psnr = checkpoint.get("valid_psnr", float("nan")) if checkpoint else float("nan")
+
+    def state(step: int, with_optimiser: bool) -> dict:
+        extra = {"optimiser": optimiser.state_dict()} if with_optimiser else {}
+        return {
+            "step": step,
+            "valid_psnr": valid_psnr,
+            "seconds": seconds + time.perf_counter() - began,
+            "train": asdict(config),
+            "hardware": f"{platform.processor() or platform.machine()}, {torch.get_num_threads()} threads, {dev}",
+            **extra,
+        }
+
+    losses = []
+    began = time.perf_counter()
+    bar = tqdm(range(start, config.steps), initial=start, total=config.steps, disable=not progress, desc=brush.name)
+    try:
+        for step in bar:
+            for group in optimiser.param_groups:
+                group["lr"] = learning_rate(config, step)
+            strokes, target = pool.batch(config.batch)
+            colour, alpha = net(strokes.to(dev))
+            loss = layer_loss(colour, alpha, target.to(dev))
+            optimiser.zero_grad(set_to_none=True)
+            loss.backward()
+            optimiser.step()
+            losses.append(loss.item())
+
+            done = step + 1
+            if done % 200 == 0 and filler is not None:
+                pool.refresh()
+            if done % config.valid_every == 0 or done == config.steps:
+                valid_psnr = psnr(net, valid, valid_target)
+            if done % config.checkpoint_every == 0 and done < config.steps:
+                save_checkpoint(out, net, brush, state(done, with_optimiser=True))
+            bar.set_postfix(loss=f"{loss.item():.2e}", psnr=f"{valid_psnr:.2f}", pool=len(pool), refresh=False)
+    finally:
+        if filler is not None and filler.is_alive():
+            filler.terminate()
+
+    # final checkpoint: the shipped form, no optimiser state (a later --resume restarts Adam's moments)
+    step = max(start, config.steps)
+    final = state(step, with_optimiser=False)
+    save_checkpoint(out, net, brush, final)
+    return {"step": step, "valid_psnr": valid_psnr, "seconds": final["seconds"], "losses": losses}
