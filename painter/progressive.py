@@ -35,6 +35,7 @@ class PainterConfig:
     levels: int = 5  # the finest level cuts the longer side into this many blocks (the method's default)
     steps: int = 60  # optimiser steps per level: past ~60 the loss barely moves
     rounds: int = 4  # strokes join a level in this many rounds, each seeded where the canvas is worst
+    focus: float = 2.0  # a block far from the photo gets up to this many times the average strokes
     lr: float = 0.005  # RMSprop step size, the top of the range the method found stable
     transport_weight: float = 0.1  # weight of the transport loss against L1, as in the method
     min_per_block: int = 4  # use fewer levels rather than give a block fewer strokes than this
@@ -138,7 +139,7 @@ class ProgressivePainter:
     def total_steps(self) -> int:
         """How many progress reports `run()` will yield."""
         plan = level_plan(self.config, self.height, self.width)
-        return sum(self._steps(math.ceil(count / grid.blocks))[0] for grid, count in plan)
+        return sum(self._steps(max(1, math.ceil(count / grid.blocks * self.config.focus)))[0] for grid, count in plan)
 
     def _steps(self, per_block: int) -> tuple[int, int]:
         """(total steps, rounds) of a level whose blocks get `per_block` strokes."""
@@ -161,9 +162,10 @@ class ProgressivePainter:
         target = grid.split(self.target, res).to(dev)  # (B, 3, R, R)
         inside = grid.split(torch.ones(1, self.height, self.width), res).gt(0.5).float().to(dev)  # (B, 1, R, R)
         background = grid.split(self.canvas, res).to(dev)  # (B, 3, R, R)
-        per_block = math.ceil(count / grid.blocks)
-        error = (background - target).abs().mean(dim=(1, 2, 3)).cpu()
-        active = self._active_slots(grid.blocks, per_block, count, error).to(dev)
+        error = ((background - target).abs() * inside).mean(dim=(1, 2, 3)).cpu()
+        given = self._allocate(count, error)  # (B,)
+        per_block = int(given.max())
+        active = (torch.arange(per_block)[None, :] < given[:, None]).float().to(dev)  # (B, K) used slots
         # Strokes join in rounds, each seeded where the canvas so far is worst, then all strokes of
         # the level so far are optimised together.
         total, rounds = self._steps(per_block)
@@ -194,14 +196,23 @@ class ProgressivePainter:
                 self.current = self._to_canvas(params.detach().cpu(), mask.cpu(), grid)
                 yield Progress(level, levels, r * steps + step, total, placed + count, float(loss.detach()))
 
-    def _active_slots(self, blocks: int, per_block: int, count: int, error: torch.Tensor) -> torch.Tensor:
-        """Which of the blocks x per_block stroke slots are used, so exactly `count` are: the spare
-        slots are taken from the blocks that already match the photo best. (B, K) of 0/1."""
-        active = torch.ones(blocks, per_block)
-        spare = blocks * per_block - count
-        if spare:
-            active[error.argsort()[:spare], -1] = 0
-        return active
+    def _allocate(self, count: int, error: torch.Tensor) -> torch.Tensor:
+        """How many of a level's `count` strokes each block gets: in proportion to how far the block
+        is from the photo, at most `focus` times the average. error (B,) -> (B,) whole numbers."""
+        blocks = error.shape[0]
+        cap = max(1, math.ceil(count / blocks * self.config.focus))
+        weights = error.double().clamp_min(0) + 1e-9
+        given = torch.zeros(blocks, dtype=torch.long)
+        left = count
+        while left > 0:
+            open_weights = weights * (given < cap)
+            share = (left * open_weights / open_weights.sum()).floor().long()
+            share = torch.minimum(share, cap - given)
+            if share.sum() == 0:  # the rest is less than one stroke per block: to the neediest
+                share[open_weights.argmax()] = 1
+            given += share
+            left -= int(share.sum())
+        return given
 
     def _seed(
         self, target: torch.Tensor, background: torch.Tensor, inside: torch.Tensor, k: int, size_for: int
