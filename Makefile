@@ -18,11 +18,18 @@ $(STAMP): pyproject.toml
 	@$(PY) -c "import cairosvg" 2>/dev/null || { echo "error: the cairo library is missing (Debian/Ubuntu: apt-get install libcairo2; macOS: brew install cairo)"; exit 1; }
 	@touch $(STAMP)
 
+# The bundled sample is scikit-image's cat photo (installed with the package, nothing downloaded).
 demo: $(STAMP)
-	$(VENV)/bin/paint brushes --preview outputs/brushes.png
+	$(PY) -c "import imageio.v3 as iio, skimage.data as d; iio.imwrite('outputs/chelsea.png', d.chelsea())"
+	$(VENV)/bin/paint outputs/chelsea.png --brush oilpaint
+	@echo "open outputs/chelsea-oilpaint/painting.png (also painting.svg, strokes.json, process.gif)"
 
 test: $(STAMP)
 	$(PY) -m pytest -q
+
+bench: $(STAMP)
+	$(PY) benchmarks/renderers.py
+	$(PY) benchmarks/painter.py
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check . && $(VENV)/bin/ruff format --check .
