@@ -120,6 +120,10 @@ class ProgressivePainter:
     background: tuple[float, float, float]
     config: PainterConfig = field(default_factory=PainterConfig)
     device: torch.device = field(default_factory=lambda: torch.device("cpu"))
+    # An extra term added to the loss, given the blocks being painted (B, 3, R, R), e.g. a style loss.
+    extra_loss: Callable[[torch.Tensor], torch.Tensor] | None = None
+    # Which parameter groups the optimiser may change ("shape", "colour", "alpha"); the rest stay as seeded.
+    trainable: tuple[str, ...] = ("shape", "colour", "alpha")
 
     def __post_init__(self) -> None:
         _, self.height, self.width = self.target.shape
@@ -129,6 +133,8 @@ class ProgressivePainter:
         self.generator = torch.Generator().manual_seed(self.config.seed)
         self._shape = self.brush.indices("shape")
         self._alpha = self.brush.indices("alpha")
+        groups = ("shape", "colour", "alpha")
+        self._frozen = sorted(i for g in groups if g not in self.trainable for i in self.brush.indices(g))
 
     def painting(self) -> Painting:
         """The painting so far, in painting order."""
@@ -188,8 +194,12 @@ class ProgressivePainter:
                 loss = l1_loss(canvas, target, inside)
                 if cfg.transport_weight:
                     loss = loss + cfg.transport_weight * transport_loss(canvas * inside, target * inside)
+                if self.extra_loss is not None:
+                    loss = loss + self.extra_loss(canvas)
                 optimiser.zero_grad(set_to_none=True)
                 loss.backward()
+                if self._frozen:
+                    params.grad[..., self._frozen] = 0
                 optimiser.step()
                 with torch.no_grad():
                     self._clamp(params)
