@@ -9,6 +9,7 @@ filling the pool while training reads whatever chunks already exist.
 from __future__ import annotations
 
 import multiprocessing
+import os
 from pathlib import Path
 
 import numpy as np
@@ -44,9 +45,11 @@ def chunk_folder(root: str | Path, brush: Brush, resolution: int) -> Path:
     return Path(root) / f"{brush.name}-{brush.fingerprint()}-{resolution}px"
 
 
-def fill_pool(brush_name: str, resolution: int, root: str | Path, chunks: int, size: int = CHUNK) -> None:
+def fill_pool(
+    brush_name: str, resolution: int, root: str | Path, chunks: int, size: int = CHUNK, parent: int | None = None
+) -> None:
     """Render and store the missing chunks 0..chunks-1 of a brush's pool, `size` strokes each, one file
-    per chunk written atomically."""
+    per chunk written atomically. With `parent` (a process id), stop once that process has gone."""
     brush = get_brush(brush_name)
     folder = chunk_folder(root, brush, resolution)
     folder.mkdir(parents=True, exist_ok=True)
@@ -54,6 +57,8 @@ def fill_pool(brush_name: str, resolution: int, root: str | Path, chunks: int, s
         path = folder / f"chunk{i:04d}.npz"
         if path.exists():
             continue
+        if parent is not None and os.getppid() != parent:
+            return  # the trainer was killed: a daemon process outlives a parent that dies by a signal
         strokes = random_strokes(brush, size, TRAIN_SEED + i)
         target = render_target(brush, strokes, resolution)
         with atomic_path(path) as tmp:
@@ -61,15 +66,15 @@ def fill_pool(brush_name: str, resolution: int, root: str | Path, chunks: int, s
                 np.savez(f, strokes=strokes.numpy(), image=(target * 255 + 0.5).to(torch.uint8).numpy())
 
 
-def _fill_in_background(brush_name: str, resolution: int, root: str, chunks: int, size: int) -> None:
+def _fill_in_background(brush_name: str, resolution: int, root: str, chunks: int, size: int, parent: int) -> None:
     torch.set_num_threads(1)  # leave the other core to the training loop
-    fill_pool(brush_name, resolution, root, chunks, size)
+    fill_pool(brush_name, resolution, root, chunks, size, parent)
 
 
 def start_filling(brush: Brush, resolution: int, root: str | Path, chunks: int, size: int) -> multiprocessing.Process:
     """Fill the pool in a background process (spawned, so it shares no torch thread state with training)."""
     process = multiprocessing.get_context("spawn").Process(
-        target=_fill_in_background, args=(brush.name, resolution, str(root), chunks, size), daemon=True
+        target=_fill_in_background, args=(brush.name, resolution, str(root), chunks, size, os.getpid()), daemon=True
     )
     process.start()
     return process

@@ -99,6 +99,9 @@ class RasterPath(nn.Module):
                 for i, (c_in, c_out) in enumerate(zip(config.raster_channels, outs, strict=True))
             ]
         )
+        # Start with an almost empty mask, as most pixels are. From sigmoid(0) = 0.5 everywhere the first
+        # steps push every logit down so hard that a watercolor run saturated at 0 and never recovered.
+        nn.init.constant_(self.up[-1][-2].bias, -3.0)
 
     def forward(self, shape: torch.Tensor) -> torch.Tensor:
         x = self.fc(shape).view(-1, *self.shape0)  # (N, C0, base, base)
