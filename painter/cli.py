@@ -121,6 +121,7 @@ def run_export(args: argparse.Namespace) -> int:
         pens=args.pens,
         palette=args.palette,
         dark_first=args.dark_first,
+        keep_order=args.keep_order,
         reverse=not args.no_reverse,
         join=args.join,
         redip_every=args.redip_every,
@@ -242,6 +243,11 @@ def build_parser() -> Parser:
     colours.add_argument("--pens", type=positive_int, default=4, help="quantise colours to N pens (default: 4)")
     colours.add_argument("--palette", metavar="HEXES", help='your own colours, e.g. "#000000,#c03020,#2050a0"')
     p.add_argument("--dark-first", action="store_true", help="plot dark colours first (default: light first)")
+    p.add_argument(
+        "--keep-order",
+        action="store_true",
+        help="keep which stroke lies on top (for opaque paint): change pens as often as the layering needs",
+    )
     p.add_argument("--tool-width", type=millimetres, default=1.0, metavar="MM", help="pen or brush width (1)")
     p.add_argument("--no-reverse", action="store_true", help="never draw a path backwards when ordering")
     p.add_argument("--join", type=millimetres, default=0.0, metavar="MM", help="stay down across gaps up to MM (0)")

@@ -11,6 +11,7 @@ from painter.plotter.layout import Layout, fit_layout, parse_paper
 from painter.plotter.order import insert_redips, join_paths, order_paths, pen_down_distance, pen_up_distance
 from painter.plotter.palette import Pen, match_palette, parse_palette, quantise
 from painter.plotter.paths import stroke_colours, stroke_paths
+from painter.plotter.sequence import pen_runs, stroke_boxes
 from painter.strokes import Painting
 
 CORNERS = ("top-left", "bottom-left")
@@ -27,6 +28,7 @@ class PlotSettings:
     pens: int = 4  # a small pen set; ignored when a palette is given
     palette: str | None = None  # the user's own colours, '#rrggbb,...'; overrides `pens`
     dark_first: bool = False  # light first: dark lines drawn last stay crisp over light ones
+    keep_order: bool = False  # opaque paint: keep which stroke lies on top, at the cost of more pen changes
     reverse: bool = True  # a pen draws the same both ways; a tapering brush may not, so it can be turned off
     join: float = 0.0  # keep the tool down across gaps up to this long; 0 keeps one path per pass
     redip_every: float | None = None  # mm painted between trips to the paint well; None: no trips
@@ -100,9 +102,17 @@ def plan_plot(painting: Painting, settings: PlotSettings) -> Plot:
     else:
         pens, numbers = quantise(colours, settings.pens, settings.dark_first)
 
+    if settings.keep_order:  # a layer per run of one pen that keeps every overlap the right way up
+        boxes = stroke_boxes([per_stroke[i] for i in drawn], settings.tool_width)
+        by_number = {pen.number: pen for pen in pens}
+        runs = pen_runs(boxes, numbers, [pen.number for pen in pens])
+        groups = [(by_number[number], [drawn[k] for k in members]) for number, members in runs]
+    else:  # a layer per pen
+        groups = [(pen, [i for i, n in zip(drawn, numbers, strict=True) if n == pen.number]) for pen in pens]
+
     layers, down_before, before, after, final = [], 0.0, 0.0, 0.0, 0.0
-    for pen in pens:
-        paths = [path for i, n in zip(drawn, numbers, strict=True) if n == pen.number for path in per_stroke[i]]
+    for pen, strokes in groups:
+        paths = [path for i in strokes for path in per_stroke[i]]
         ordered = order_paths(paths, home, settings.reverse)
         if settings.join > 0:
             ordered = join_paths(ordered, settings.join)
