@@ -18,6 +18,8 @@ import brushes
 from painter import exporters
 from painter.files import atomic_path, to_uint8
 from painter.strokes import load_painting
+from painter.style import VGG_WEIGHTS_ENV
+from painter.stylise import DEFAULT_STYLE_WEIGHT, STYLE_MODES
 
 
 class UsageError(Exception):
@@ -27,6 +29,16 @@ class UsageError(Exception):
 class Parser(argparse.ArgumentParser):
     def error(self, message: str):  # one line, no usage dump
         raise UsageError(f"{message} (see '{self.prog} --help')")
+
+
+def non_negative_float(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number, got {text!r}") from None
+    if not value >= 0 or value == float("inf"):
+        raise argparse.ArgumentTypeError(f"must be a number of at least 0, got {text}")
+    return value
 
 
 def positive_int(text: str) -> int:
@@ -56,7 +68,18 @@ def run_paint(args: argparse.Namespace) -> int:
         renderer=args.renderer,
         steps=args.steps,
         opaque=args.opaque,
+        style=args.style,
+        style_weight=args.style_weight,
+        style_mode=args.style_mode,
+        vgg_weights=args.vgg_weights,
+        preserve_colour=args.preserve_colour,
     )
+    if job.style is not None and job.settings["style"]["extractor"] == "random":
+        print(
+            "paint: note: no VGG weights, so the style comes from a random network; VGG weights give better results: "
+            f"--vgg-weights vgg16-397923af.pth (torchvision's ImageNet file) or set {VGG_WEIGHTS_ENV}",
+            file=sys.stderr,
+        )
     out = Path(args.out) if args.out else Path("outputs") / f"{Path(args.photo).stem}-{job.brush.name}"
     interrupted = False
     bar = tqdm(total=job.total_steps, unit="step", dynamic_ncols=True, disable=args.quiet)
@@ -77,6 +100,9 @@ def run_paint(args: argparse.Namespace) -> int:
             f"wrote {out}/: {metrics['strokes']} strokes, PSNR {metrics['psnr']:.2f} dB, SSIM {metrics['ssim']:.3f}, "
             f"{metrics['seconds']:.1f} s"
         )
+        if "style_loss" in metrics:
+            loss = metrics["style_loss"]
+            print(f"style loss {loss['photo']:.3g} (photo) -> {loss['painting']:.3g} (painting)")
     return 130 if interrupted else 0
 
 
@@ -216,6 +242,30 @@ def build_parser() -> Parser:
     p.add_argument("--opaque", action="store_true", help="fix opacity at 1 (for physical paint, see 'paint export')")
     p.add_argument("--no-animation", action="store_true", help="skip process.gif")
     p.add_argument("--quiet", action="store_true", help="no progress bar or summary")
+    p.add_argument("--style", metavar="IMAGE", help="paint in the style of this image (its textures and colours)")
+    p.add_argument(
+        "--style-weight",
+        type=non_negative_float,
+        metavar="W",
+        help="strength of the style; at W a painting as far from the style as the photo pays W, against a pixel loss "
+        f"of about 0.1 (default: {DEFAULT_STYLE_WEIGHT})",
+    )
+    p.add_argument(
+        "--style-mode",
+        choices=list(STYLE_MODES),
+        help="what the style may change: 'all' stroke parameters, or only stroke 'colour's (default: all)",
+    )
+    p.add_argument(
+        "--vgg-weights",
+        metavar="FILE",
+        help=f"torchvision vgg16/vgg19 ImageNet state dict for the style loss (default: ${VGG_WEIGHTS_ENV}, "
+        "else a random network)",
+    )
+    p.add_argument(
+        "--preserve-colour",
+        action="store_true",
+        help="keep the photo's colours: match the style image's colours to the photo first",
+    )
     p.set_defaults(run=run_paint)
 
     p = sub.add_parser("render", help="draw a stroke file as PNG, SVG or GIF at any size")

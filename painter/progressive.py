@@ -124,6 +124,9 @@ class ProgressivePainter:
     extra_loss: Callable[[torch.Tensor], torch.Tensor] | None = None
     # Which parameter groups the optimiser may change ("shape", "colour", "alpha"); the rest stay as seeded.
     trainable: tuple[str, ...] = ("shape", "colour", "alpha")
+    # The groups the extra loss may change (None: all trainable ones). ("colour",) lets a style loss recolour
+    # strokes while their shapes follow the photo alone.
+    extra_trainable: tuple[str, ...] | None = None
 
     def __post_init__(self) -> None:
         _, self.height, self.width = self.target.shape
@@ -135,6 +138,8 @@ class ProgressivePainter:
         self._alpha = self.brush.indices("alpha")
         groups = ("shape", "colour", "alpha")
         self._frozen = sorted(i for g in groups if g not in self.trainable for i in self.brush.indices(g))
+        extra = self.trainable if self.extra_trainable is None else self.extra_trainable
+        self._extra_frozen = sorted(i for g in self.trainable if g not in extra for i in self.brush.indices(g))
 
     def painting(self) -> Painting:
         """The painting so far, in painting order."""
@@ -194,10 +199,18 @@ class ProgressivePainter:
                 loss = l1_loss(canvas, target, inside)
                 if cfg.transport_weight:
                     loss = loss + cfg.transport_weight * transport_loss(canvas * inside, target * inside)
-                if self.extra_loss is not None:
-                    loss = loss + self.extra_loss(canvas)
+                extra = self.extra_loss(canvas) if self.extra_loss is not None else None
                 optimiser.zero_grad(set_to_none=True)
-                loss.backward()
+                if extra is not None and self._extra_frozen:
+                    # Two backward passes through the renderer: the extra term's gradient is masked apart.
+                    (extra_grad,) = torch.autograd.grad(extra, params, retain_graph=True)
+                    extra_grad[..., self._extra_frozen] = 0
+                    loss.backward()
+                    params.grad += extra_grad
+                    loss = loss + extra
+                else:
+                    loss = loss if extra is None else loss + extra
+                    loss.backward()
                 if self._frozen:
                     params.grad[..., self._frozen] = 0
                 optimiser.step()

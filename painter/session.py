@@ -18,11 +18,13 @@ import torch
 import brushes
 from brushes import Brush
 from painter.canvas import parse_colour
-from painter.exporters import write_outputs
+from painter.exporters import write_image, write_outputs
 from painter.files import write_bytes_atomic
 from painter.images import load_photo, resize_long_side
 from painter.metrics import similarity
-from painter.progressive import ExactRenderer, PainterConfig, Progress, ProgressivePainter
+from painter.progressive import ExactRenderer, PainterConfig, Progress, ProgressivePainter, level_plan
+from painter.style import resolve_vgg_path, style_features
+from painter.stylise import DEFAULT_STYLE_WEIGHT, StyleTerm, build_style_term, check_style_mode
 
 EXACT_RESOLUTION = 64  # block resolution when optimising through the brush's exact renderer
 MIN_SIZE = 32  # below this many pixels a photo has nothing left to paint
@@ -59,6 +61,8 @@ class PaintJob:
     render_size: int
     settings: dict
     started: float = field(default_factory=time.perf_counter)
+    style: StyleTerm | None = None  # the style term, when painting in the style of another image
+    style_image: torch.Tensor | None = None  # (3, H, W) as given, copied into the output folder
 
     @classmethod
     def prepare(
@@ -74,8 +78,18 @@ class PaintJob:
         renderer: str = "neural",
         steps: int | None = None,
         opaque: bool = False,
+        style: str | Path | None = None,
+        style_weight: float | None = None,
+        style_mode: str | None = None,
+        vgg_weights: str | Path | None = None,
+        preserve_colour: bool = False,
     ) -> PaintJob:
-        """Check every input and set up the painter; ValueError / FileNotFoundError naming the problem."""
+        """Check every input and set up the painter; ValueError / FileNotFoundError naming the problem.
+
+        style: paint in the style of this image (see painter.stylise); style_weight (default
+        DEFAULT_STYLE_WEIGHT), style_mode ("all" or "colour"), vgg_weights (else $PAINT_VGG_WEIGHTS, else
+        the random-network fallback) and preserve_colour apply only with it.
+        """
         started = time.perf_counter()
         the_brush = brushes.get_brush(brush)
         if strokes < 1:
@@ -87,12 +101,47 @@ class PaintJob:
         background = parse_colour(canvas)
         the_device = pick_device(device)
         image = load_photo(photo, background)
+        style_image = vgg_path = None
+        if style is None:
+            given = {"--style-weight": style_weight, "--style-mode": style_mode, "--vgg-weights": vgg_weights}
+            named = [flag for flag, value in given.items() if value is not None]
+            named += ["--preserve-colour"] if preserve_colour else []
+            if named:
+                raise ValueError(f"{', '.join(named)} need --style IMAGE")
+        else:
+            style_mode = style_mode or "all"
+            style_groups = check_style_mode(style_mode)
+            style_weight = DEFAULT_STYLE_WEIGHT if style_weight is None else style_weight
+            if not style_weight >= 0:
+                raise ValueError(f"--style-weight must be at least 0, got {style_weight}")
+            try:
+                style_image = load_photo(style, background)
+            except (ValueError, FileNotFoundError) as err:
+                raise type(err)(f"--style: {err}") from None
+            vgg_path = resolve_vgg_path(str(vgg_weights) if vgg_weights else None)
+            extractor, is_vgg = style_features(vgg_path)
         target = resize_long_side(image, size)
         net, resolution = make_renderer(the_brush, renderer, the_device)
         config = PainterConfig(strokes=strokes, seed=seed, opaque=opaque)
         if steps is not None:
             config.steps = steps
-        painter = ProgressivePainter(the_brush, net, resolution, target, background, config, device=the_device)
+        term = None
+        if style is not None:
+            finest = level_plan(config, target.shape[1], target.shape[2])[-1][0]
+            term = build_style_term(
+                extractor, style_image, target, style_weight, resolution, finest.side, preserve_colour, the_device
+            )
+        painter = ProgressivePainter(
+            the_brush,
+            net,
+            resolution,
+            target,
+            background,
+            config,
+            device=the_device,
+            extra_loss=term,
+            extra_trainable=style_groups if term is not None else None,
+        )
         settings = {
             "photo": str(photo),
             "brush": the_brush.name,
@@ -110,7 +159,17 @@ class PaintJob:
             "fit_width": target.shape[2],
             "fit_height": target.shape[1],
         }
-        return cls(the_brush, image, painter, render_size or size, settings, started)
+        if term is not None:
+            settings["style"] = {
+                "image": str(style),
+                "weight": style_weight,
+                "mode": style_mode,
+                "preserve_colour": preserve_colour,
+                "extractor": extractor.arch if is_vgg else "random",
+                "vgg_weights": str(vgg_path) if vgg_path else None,
+                "scored_at_px": term.side,
+            }
+        return cls(the_brush, image, painter, render_size or size, settings, started, term, style_image)
 
     @property
     def total_steps(self) -> int:
@@ -123,8 +182,14 @@ class PaintJob:
         """Write the painting's files and metrics.json into `folder`; returns the metrics."""
         painting = self.painter.painting()
         image = write_outputs(painting, folder, self.render_size, animation)
+        style = {}
+        if self.style is not None:
+            write_image(self.style_image, Path(folder) / "style.png")
+            # Both scored by the same unweighted loss at the same scale; lower is closer to the style.
+            style = {"style_loss": {"photo": self.style.before, "painting": self.style.score(image)}}
         metrics = {
             **similarity(image, self.photo),
+            **style,
             "strokes": len(painting),
             "seconds": round(time.perf_counter() - self.started, 2),
             "peak_memory_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
