@@ -120,7 +120,8 @@ class ProgressivePainter:
     background: tuple[float, float, float]
     config: PainterConfig = field(default_factory=PainterConfig)
     device: torch.device = field(default_factory=lambda: torch.device("cpu"))
-    # An extra term added to the loss, given the blocks being painted (B, 3, R, R), e.g. a style loss.
+    # An extra term added to the loss, given the blocks being painted (B, 3, h, w), e.g. a style loss. It sees
+    # only the photo's part of each block: h, w = R except on the right and bottom edges (see `_extra`).
     extra_loss: Callable[[torch.Tensor], torch.Tensor] | None = None
     # Which parameter groups the optimiser may change ("shape", "colour", "alpha"); the rest stay as seeded.
     trainable: tuple[str, ...] = ("shape", "colour", "alpha")
@@ -199,7 +200,7 @@ class ProgressivePainter:
                 loss = l1_loss(canvas, target, inside)
                 if cfg.transport_weight:
                     loss = loss + cfg.transport_weight * transport_loss(canvas * inside, target * inside)
-                extra = self.extra_loss(canvas) if self.extra_loss is not None else None
+                extra = self._extra(canvas, inside) if self.extra_loss is not None else None
                 optimiser.zero_grad(set_to_none=True)
                 if extra is not None and self._extra_frozen:
                     # Two backward passes through the renderer: the extra term's gradient is masked apart.
@@ -218,6 +219,24 @@ class ProgressivePainter:
                     self._clamp(params)
                 self.current = self._to_canvas(params.detach().cpu(), mask.cpu(), grid)
                 yield Progress(level, levels, r * steps + step, total, placed + count, float(loss.detach()))
+
+    def _extra(self, canvas: torch.Tensor, inside: torch.Tensor) -> torch.Tensor:
+        """The extra loss on the photo's part of each block. Blocks on the right and bottom edges reach past
+        the photo into zero padding, which would count in image statistics such as a style loss's Grams; so
+        blocks are cropped to their inside part, grouped by its size, and the groups weighted by their area.
+        canvas (B, 3, R, R), inside (B, 1, R, R) -> scalar."""
+        heights = inside[:, 0].amax(dim=2).sum(dim=1).long().tolist()  # (B,) inside rows per block
+        widths = inside[:, 0].amax(dim=1).sum(dim=1).long().tolist()  # (B,) inside columns per block
+        groups: dict[tuple[int, int], list[int]] = {}
+        for i, hw in enumerate(zip(heights, widths, strict=True)):
+            if hw[0] and hw[1]:
+                groups.setdefault(hw, []).append(i)
+        area = sum((h * w) * len(blocks) for (h, w), blocks in groups.items())
+        terms = [
+            self.extra_loss(canvas[blocks, :, :h, :w]) * (h * w * len(blocks) / area)
+            for (h, w), blocks in groups.items()
+        ]
+        return torch.stack(terms).sum()
 
     def _allocate(self, count: int, error: torch.Tensor) -> torch.Tensor:
         """How many of a level's `count` strokes each block gets: in proportion to how far the block

@@ -126,6 +126,25 @@ def test_colour_mode_lets_the_extra_loss_change_only_colours():
     assert not torch.allclose(shape_all, shape_none)  # in "all" mode the shapes do too
 
 
+def test_extra_loss_sees_only_the_photos_part_of_edge_blocks():
+    """A 38 x 57 photo in one 57 px block painted at 16 px: the bottom third is padding, which would count in
+    a style loss's Grams."""
+    brush = brushes.get_brush("rectangle")
+    seen = []
+
+    def extra(canvas):
+        seen.append(tuple(canvas.shape))
+        return canvas.sum() * 0
+
+    config = PainterConfig(strokes=4, levels=1, steps=1, rounds=1)
+    painter = ProgressivePainter(
+        brush, ExactRenderer(brush, 16), 16, torch.rand(3, 38, 57), (1.0, 1.0, 1.0), config, extra_loss=extra
+    )
+    for _ in painter.run():
+        pass
+    assert seen == [(1, 3, 11, 16)]  # 38 / 57 * 16 = 10.7 rows
+
+
 def test_vgg_weights_work_end_to_end(files):
     out = files / "vgg"
     options = ["--style", files / "coffee.png", "--vgg-weights", files / "vgg16.pth", "--style-mode", "colour"]
