@@ -117,7 +117,7 @@ def test_bad_stroke_files_exit_2_with_one_line_and_no_output(tmp_path, stroke_fi
         (["render", "{file}", "-o", "{tmp}/p.png", "--size", "0"], "must be at least 1"),
         (["render", "{file}", "-o", "{tmp}/p.png", "--size", "big"], "expected a whole number"),
         (["render", "{file}"], "required"),
-        (["paint-it-black"], "invalid choice"),
+        (["paint-it-black.jpg"], "no such photo"),  # an unknown word is taken as the photo to paint
         (["brushes", "--preview", "{tmp}/sheet.jpg"], "PNG"),
     ],
 )
