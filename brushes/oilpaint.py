@@ -21,7 +21,6 @@ from brushes.geometry import (
     degrees,
     interval_coverage,
     long_side,
-    paint_over,
     pixel_grid,
     rotate_into,
     to_hex,
@@ -94,15 +93,19 @@ class OilPaint(Brush):
         along = ((u + length / 2) / length.clamp_min(1e-6)).clamp(0, 1).unsqueeze(1)  # (N, 1, h, w)
         start, end = strokes[:, 5:8, None, None], strokes[:, 8:11, None, None]
         paint = start + (end - start) * along  # (N, 3, h, w): the gradient, as SVG's linearGradient
-        premult = paint.new_zeros(paint.shape)
-        alpha = paint.new_zeros(along.shape)
+        # Every strip is painted in the same gradient and every shade is black or white, so the layer's
+        # premultiplied colour is paint * tone + light: two one-channel fields, 3x cheaper than RGB.
+        tone = torch.zeros_like(along)  # (N, 1, h, w)
+        light = torch.zeros_like(along)
+        alpha = torch.zeros_like(along)
         for uc, uh, vc, vh, shade in self._strips(length, thick):
             cover = (interval_coverage(u - uc, uh) * interval_coverage(v - vc, vh)).unsqueeze(1)
-            premult, alpha = paint_over(premult, alpha, paint, cover)
+            tone, light, alpha = cover + tone * (1 - cover), light * (1 - cover), cover + alpha * (1 - cover)
             if shade:
-                tint = 0.0 if shade > 0 else 1.0  # darken with black, lighten with white
-                premult, alpha = paint_over(premult, alpha, paint.new_tensor(tint), cover * abs(shade))
-        colour = unpremultiply(premult, alpha, start)
+                glaze = cover * abs(shade)  # black darkens, white lightens, over the strip
+                tint = 0.0 if shade > 0 else 1.0
+                tone, light, alpha = tone * (1 - glaze), tint * glaze + light * (1 - glaze), glaze + alpha * (1 - glaze)
+        colour = unpremultiply(paint * tone + light, alpha, start)
         return colour, alpha * strokes[:, 11, None, None, None]
 
     def extent(self, strokes, height, width):

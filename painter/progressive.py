@@ -40,6 +40,7 @@ class PainterConfig:
     transport_weight: float = 0.1  # weight of the transport loss against L1, as in the method
     min_per_block: int = 4  # use fewer levels rather than give a block fewer strokes than this
     shape_range: tuple[float, float] = (0.1, 0.9)  # positions and sizes stay inside the block
+    polish_steps: int = 0  # last steps of each level through the exact renderer, when one is given
     opaque: bool = False  # fix alpha at 1, for physical media where paint does not blend
     seed: int = 0
 
@@ -128,6 +129,8 @@ class ProgressivePainter:
     # The groups the extra loss may change (None: all trainable ones). ("colour",) lets a style loss recolour
     # strokes while their shapes follow the photo alone.
     extra_trainable: tuple[str, ...] | None = None
+    # A second, exact renderer for the last `config.polish_steps` steps of every level (None: no polish).
+    polish: RenderFn | None = None
 
     def __post_init__(self) -> None:
         _, self.height, self.width = self.target.shape
@@ -156,7 +159,8 @@ class ProgressivePainter:
     def _steps(self, per_block: int) -> tuple[int, int]:
         """(total steps, rounds) of a level whose blocks get `per_block` strokes."""
         rounds = min(per_block, self.config.rounds)
-        return max(1, self.config.steps // rounds) * rounds, rounds
+        polish = self.config.polish_steps if self.polish is not None else 0
+        return max(1, self.config.steps // rounds) * rounds + polish, rounds
 
     def run(self) -> Iterator[Progress]:
         plan = level_plan(self.config, self.height, self.width)
@@ -181,44 +185,70 @@ class ProgressivePainter:
         # Strokes join in rounds, each seeded where the canvas so far is worst, then all strokes of
         # the level so far are optimised together.
         total, rounds = self._steps(per_block)
-        steps = total // rounds
+        steps = max(1, cfg.steps // rounds)
         sizes = [per_block * (r + 1) // rounds - per_block * r // rounds for r in range(rounds)]
         b, p = grid.blocks, self.brush.size
         params = torch.zeros(b, 0, p, device=dev)
         canvas = background
-        for r, new in enumerate(sizes):
+        done = 0
+        for new in sizes:
             seeds = self._seed(target.cpu(), canvas.detach().cpu(), inside.cpu(), new, size_for=per_block).to(dev)
             params = torch.cat([params.detach(), seeds], dim=1).requires_grad_(True)  # (B, k, P)
             mask = active[:, : params.shape[1]]
-            optimiser = torch.optim.RMSprop([params], lr=cfg.lr)
-            k = params.shape[1]
-            for step in range(1, steps + 1):
-                colour, alpha = self.render(params.view(b * k, p))
-                colour = colour.view(b, k, 3, res, res)
-                alpha = alpha.view(b, k, 1, res, res) * mask.view(b, k, 1, 1, 1)
-                canvas = composite(background, colour, alpha)
-                loss = l1_loss(canvas, target, inside)
-                if cfg.transport_weight:
-                    loss = loss + cfg.transport_weight * transport_loss(canvas * inside, target * inside)
-                extra = self._extra(canvas, inside) if self.extra_loss is not None else None
-                optimiser.zero_grad(set_to_none=True)
-                if extra is not None and self._extra_frozen:
-                    # Two backward passes through the renderer: the extra term's gradient is masked apart.
-                    (extra_grad,) = torch.autograd.grad(extra, params, retain_graph=True)
-                    extra_grad[..., self._extra_frozen] = 0
-                    loss.backward()
-                    params.grad += extra_grad
-                    loss = loss + extra
-                else:
-                    loss = loss if extra is None else loss + extra
-                    loss.backward()
-                if self._frozen:
-                    params.grad[..., self._frozen] = 0
-                optimiser.step()
-                with torch.no_grad():
-                    self._clamp(params)
+            # canvas: the last one seeds the next round
+            for loss, canvas in self._optimise(params, mask, self.render, steps, background, target, inside):  # noqa: B007
+                done += 1
                 self.current = self._to_canvas(params.detach().cpu(), mask.cpu(), grid)
-                yield Progress(level, levels, r * steps + step, total, placed + count, float(loss.detach()))
+                yield Progress(level, levels, done, total, placed + count, loss)
+        if self.polish is not None and cfg.polish_steps:
+            # A few last steps through the exact renderer correct what the network got slightly wrong.
+            params = params.detach().requires_grad_(True)
+            for loss, _ in self._optimise(params, active, self.polish, cfg.polish_steps, background, target, inside):
+                done += 1
+                self.current = self._to_canvas(params.detach().cpu(), active.cpu(), grid)
+                yield Progress(level, levels, done, total, placed + count, loss)
+
+    def _optimise(
+        self,
+        params: torch.Tensor,
+        mask: torch.Tensor,
+        render: RenderFn,
+        steps: int,
+        background: torch.Tensor,
+        target: torch.Tensor,
+        inside: torch.Tensor,
+    ) -> Iterator[tuple[float, torch.Tensor]]:
+        """`steps` optimiser steps on the strokes params (B, k, P) of every block, drawn through `render`
+        over background (B, 3, R, R); mask (B, k) switches unused slots off. Yields (loss, canvas)."""
+        cfg, res = self.config, self.resolution
+        b, k, p = params.shape
+        optimiser = torch.optim.RMSprop([params], lr=cfg.lr)
+        for _ in range(steps):
+            colour, alpha = render(params.view(b * k, p))
+            colour = colour.view(b, k, 3, res, res)
+            alpha = alpha.view(b, k, 1, res, res) * mask.view(b, k, 1, 1, 1)
+            canvas = composite(background, colour, alpha)
+            loss = l1_loss(canvas, target, inside)
+            if cfg.transport_weight:
+                loss = loss + cfg.transport_weight * transport_loss(canvas * inside, target * inside)
+            extra = self._extra(canvas, inside) if self.extra_loss is not None else None
+            optimiser.zero_grad(set_to_none=True)
+            if extra is not None and self._extra_frozen:
+                # Two backward passes through the renderer: the extra term's gradient is masked apart.
+                (extra_grad,) = torch.autograd.grad(extra, params, retain_graph=True)
+                extra_grad[..., self._extra_frozen] = 0
+                loss.backward()
+                params.grad += extra_grad
+                loss = loss + extra
+            else:
+                loss = loss if extra is None else loss + extra
+                loss.backward()
+            if self._frozen:
+                params.grad[..., self._frozen] = 0
+            optimiser.step()
+            with torch.no_grad():
+                self._clamp(params)
+            yield float(loss.detach()), canvas
 
     def _extra(self, canvas: torch.Tensor, inside: torch.Tensor) -> torch.Tensor:
         """The extra loss on the photo's part of each block. Blocks on the right and bottom edges reach past
