@@ -139,7 +139,8 @@ class PaintJob:
             background,
             config,
             device=the_device,
-            extra_loss=term,
+            polish=ExactRenderer(the_brush, resolution) if renderer == "neural" else None,
+            extra_loss=term if term is not None and term.weight > 0 else None,  # weight 0: scored, not optimised
             extra_trainable=style_groups if term is not None else None,
         )
         settings = {
@@ -154,6 +155,7 @@ class PaintJob:
             "renderer": renderer,
             "renderer_resolution": resolution,
             "steps_per_level": config.steps,
+            "polish_steps_per_level": config.polish_steps if renderer == "neural" else 0,
             "levels": config.levels,
             "opaque": opaque,
             "fit_width": target.shape[2],
