@@ -123,9 +123,10 @@ class ProgressivePainter:
     background: tuple[float, float, float]
     config: PainterConfig = field(default_factory=PainterConfig)
     device: torch.device = field(default_factory=lambda: torch.device("cpu"))
-    # An extra term added to the loss, given the blocks being painted (B, 3, h, w), e.g. a style loss. It sees
-    # only the photo's part of each block: h, w = R except on the right and bottom edges (see `_extra`).
-    extra_loss: Callable[[torch.Tensor], torch.Tensor] | None = None
+    # An extra term added to the loss, e.g. a style loss: extra_loss(blocks (B, 3, h, w), scale), scale = block
+    # pixels per canvas pixel at the current level. It sees only the photo's part of each block: h, w = R except
+    # on the right and bottom edges (see `_extra`).
+    extra_loss: Callable[[torch.Tensor, float], torch.Tensor] | None = None
     # Which parameter groups the optimiser may change ("shape", "colour", "alpha"); the rest stay as seeded.
     trainable: tuple[str, ...] = ("shape", "colour", "alpha")
     # The groups the extra loss may change (None: all trainable ones). ("colour",) lets a style loss recolour
@@ -177,6 +178,7 @@ class ProgressivePainter:
     # ---- one level ---------------------------------------------------------------------------------
     def _paint_level(self, grid: Grid, count: int, level: int, levels: int, placed: int) -> Iterator[Progress]:
         res, cfg, dev = self.resolution, self.config, self.device
+        self._block_scale = res / grid.side  # for the extra loss: image statistics depend on the scale
         target = grid.split(self.target, res).to(dev)  # (B, 3, R, R)
         inside = grid.split(torch.ones(1, self.height, self.width), res).gt(0.5).float().to(dev)  # (B, 1, R, R)
         background = grid.split(self.canvas, res).to(dev)  # (B, 3, R, R)
@@ -265,7 +267,7 @@ class ProgressivePainter:
                 groups.setdefault(hw, []).append(i)
         area = sum((h * w) * len(blocks) for (h, w), blocks in groups.items())
         terms = [
-            self.extra_loss(canvas[blocks, :, :h, :w]) * (h * w * len(blocks) / area)
+            self.extra_loss(canvas[blocks, :, :h, :w], self._block_scale) * (h * w * len(blocks) / area)
             for (h, w), blocks in groups.items()
         ]
         return torch.stack(terms).sum()

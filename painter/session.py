@@ -24,7 +24,7 @@ from painter.images import load_photo, resize_long_side
 from painter.metrics import similarity
 from painter.progressive import ExactRenderer, PainterConfig, Progress, ProgressivePainter, level_plan
 from painter.style import resolve_vgg_path, style_features
-from painter.stylise import DEFAULT_STYLE_WEIGHT, StyleTerm, build_style_term, check_style_mode
+from painter.stylise import DEFAULT_STYLE_WEIGHT, StyleTerm, check_style_mode
 
 EXACT_RESOLUTION = 64  # block resolution when optimising through the brush's exact renderer
 MIN_SIZE = 32  # below this many pixels a photo has nothing left to paint
@@ -127,9 +127,9 @@ class PaintJob:
             config.steps = steps
         term = None
         if style is not None:
-            finest = level_plan(config, target.shape[1], target.shape[2])[-1][0]
-            term = build_style_term(
-                extractor, style_image, target, style_weight, resolution, finest.side, preserve_colour, the_device
+            sides = [grid.side for grid, _ in level_plan(config, target.shape[1], target.shape[2])]  # coarse to fine
+            term = StyleTerm(
+                extractor, style_image, target, style_weight, resolution, sides, preserve_colour, device=the_device
             )
         painter = ProgressivePainter(
             the_brush,

@@ -1,23 +1,24 @@
 """Style transfer for a painting job: the style term the painter adds to its loss, and before/after scores.
 
-The painter optimises blocks of R px, each covering S canvas pixels at the finest level. The style image
-is therefore compared at the finest level's scale: photo, style image and finished painting are all
-scored with their long side at ``canvas long side * R / S`` px, so a texture of the style image shows at
-the same size relative to the painting as it has in the style image scaled to the canvas. Coarser levels
-see their blocks at a smaller scale; there the style term acts mostly on colour.
+The painter optimises blocks of R px that cover S canvas pixels, S shrinking level by level. Gram statistics
+depend on scale, so every level compares its blocks with the style image at that level's scale: scaled to
+the canvas, then by R / S (long side ``canvas long side * R / S`` px). A texture of the style image thus
+shows at the same size relative to the painting as it has in the style image scaled to the canvas; at the
+coarse levels, where the whole canvas fits in a few blocks, the style image is small and the term acts
+mostly on colour. Before/after scores use the finest level's scale.
 
 The loss is a relative Gram error: each layer's Gram MSE is divided by the mean square of the style's
 Gram at that layer, so no layer dominates by the scale of its activations, and the number means the same
 whatever the network's weights (0: the style's statistics exactly; unrelated photos score about 0.3-3).
-The term is then divided by that loss of the photo itself, so ``weight`` means the same for VGG and the
-random fallback: at weight w a painting as far from the style as the photo pays w, against an L1 content
-loss of about 0.05-0.2. When the photo is already close to the style (``--preserve-colour`` removes most
-of the difference) the divisor stays at least REFERENCE_FLOOR, so the term cannot blow up.
+The term is then divided by that loss of the photo itself (per level), so ``weight`` means the same for
+VGG and the random fallback: at weight w a painting as far from the style as the photo pays w, against an
+L1 content loss of about 0.05-0.2. When the photo is already close to the style (``--preserve-colour``
+removes most of the difference) the divisor stays at least REFERENCE_FLOOR, so the term cannot blow up.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import torch
 
@@ -33,25 +34,60 @@ REFERENCE_FLOOR = 0.25  # least divisor (relative Gram error): a photo close to 
 
 @dataclass
 class StyleTerm:
-    """The style term: ``weight * loss(blocks) / reference``, a callable for ``ProgressivePainter.extra_loss``.
+    """The style term, a callable for ``ProgressivePainter.extra_loss``: ``weight * loss(blocks) / reference``
+    with the loss and reference of the level's scale.
 
-    Shape: blocks (B, 3, R, R) in [0, 1] -> scalar.
+    Shape: blocks (B, 3, h, w) in [0, 1], scale (block px per canvas px) -> scalar.
+    Example: ``term = StyleTerm(net, style, photo, 0.1, resolution=64, sides=[256, 128]); term(blocks, 0.25)``.
     """
 
-    loss: StyleLoss
+    extractor: torch.nn.Module
+    style: torch.Tensor  # (3, H, W) the style image as given
+    photo: torch.Tensor  # (3, h, w) the photo at the canvas size
     weight: float
-    reference: float  # the divisor: style loss of the photo at `side`, at least REFERENCE_FLOOR
-    side: int  # long side, px, at which whole images are scored
-    before: float  # style loss of the photo
+    resolution: int  # the painter's block size R, px
+    sides: list[int]  # canvas pixels S a block covers, per level, coarse to fine
+    preserve_colour: bool = False
+    device: torch.device = field(default_factory=lambda: torch.device("cpu"))
 
-    def __call__(self, blocks: torch.Tensor) -> torch.Tensor:
-        return self.loss(blocks) * (self.weight / self.reference)
+    def __post_init__(self) -> None:
+        if not self.weight >= 0:
+            raise ValueError(f"the style weight must be at least 0, got {self.weight}")
+        self.extractor = self.extractor.to(self.device)
+        self._losses: dict[int, tuple[StyleLoss, float]] = {}  # long side px -> (loss, photo's loss)
+        for side in self.sides:
+            self._at(self._long_side(self.resolution / side))
+        self.side = self._long_side(self.resolution / min(self.sides))  # scores are taken at the finest scale
+        self.before = self._at(self.side)[1]  # style loss of the photo
+
+    def _long_side(self, scale: float) -> int:
+        return max(8, round(max(self.photo.shape[1:]) * scale))
+
+    def _at(self, side: int) -> tuple[StyleLoss, float]:
+        """The style loss with the style image at long side `side` px, and the photo's loss there."""
+        if side not in self._losses:
+            photo = resize_long_side(self.photo, side)[None].to(self.device)  # (1, 3, h', w')
+            style = resize_long_side(self.style, side)[None].to(self.device)  # (1, 3, H', W'), scaled like the canvas
+            if self.preserve_colour:
+                style = match_colour(style, photo)
+            with torch.no_grad():
+                energy = [float(gram_matrix(f).square().mean()) for f in self.extractor(style)]
+            relative = [1 / max(e, 1e-20) for e in energy]  # relative Gram error per layer
+            # max_side: never shrink the painter's blocks, nor the style image below their scale
+            loss = StyleLoss(self.extractor, style, max_side=max(side, self.resolution), layer_weights=relative)
+            with torch.no_grad():
+                self._losses[side] = (loss, float(loss(photo)))
+        return self._losses[side]
+
+    def __call__(self, blocks: torch.Tensor, scale: float) -> torch.Tensor:
+        loss, photo_loss = self._at(self._long_side(scale))
+        return loss(blocks) * (self.weight / max(photo_loss, REFERENCE_FLOOR))
 
     @torch.no_grad()
     def score(self, image: torch.Tensor) -> float:
-        """Style loss of a whole image (3, H, W) at the scoring scale (unweighted, not normalised)."""
-        small = resize_long_side(image.to(self.loss.gram0.device), self.side)
-        return float(self.loss(small[None]))
+        """Style loss of a whole image (3, H, W) at the finest level's scale (unweighted, not normalised)."""
+        small = resize_long_side(image.to(self.device), self.side)
+        return float(self._at(self.side)[0](small[None]))
 
 
 def check_style_mode(mode: str) -> tuple[str, ...]:
@@ -59,37 +95,3 @@ def check_style_mode(mode: str) -> tuple[str, ...]:
     if mode not in STYLE_MODES:
         raise ValueError(f"unknown style mode {mode!r}; use one of {', '.join(STYLE_MODES)}")
     return STYLE_MODES[mode]
-
-
-def build_style_term(
-    extractor: torch.nn.Module,
-    style: torch.Tensor,
-    photo: torch.Tensor,
-    weight: float,
-    resolution: int,
-    finest_side: int,
-    preserve_colour: bool = False,
-    device: torch.device | None = None,
-) -> StyleTerm:
-    """The style term for painting `photo` (3, h, w) in the style of `style` (3, H, W).
-
-    resolution: the painter's block size R, px; finest_side: canvas pixels S a block covers at the finest
-    level. preserve_colour: give the style image the photo's colour mean and covariance first, so only its
-    texture is transferred.
-    """
-    if weight < 0:
-        raise ValueError(f"the style weight must be at least 0, got {weight}")
-    device = device or torch.device("cpu")
-    side = max(8, round(max(photo.shape[1:]) * resolution / finest_side))
-    photo_small = resize_long_side(photo, side)[None].to(device)  # (1, 3, h', w')
-    style_small = resize_long_side(style, side)[None].to(device)  # (1, 3, H', W'), scaled like the canvas
-    if preserve_colour:
-        style_small = match_colour(style_small, photo_small)
-    extractor = extractor.to(device)
-    with torch.no_grad():
-        energy = [float(gram_matrix(f).square().mean()) for f in extractor(style_small)]
-    relative = [1 / max(e, 1e-20) for e in energy]  # relative Gram error per layer
-    loss = StyleLoss(extractor, style_small, max_side=max(side, resolution), layer_weights=relative)  # blocks: as is
-    with torch.no_grad():
-        before = float(loss(photo_small))
-    return StyleTerm(loss, weight, max(before, REFERENCE_FLOOR), side, before)

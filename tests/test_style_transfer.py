@@ -108,7 +108,7 @@ def painter_after_one_step(extra_trainable, weight: float = 1.0):
         target,
         (1.0, 1.0, 1.0),
         config,
-        extra_loss=lambda canvas: weight * canvas.mean(),
+        extra_loss=lambda canvas, scale: weight * canvas.mean(),
         extra_trainable=extra_trainable,
     )
     for _ in painter.run():
@@ -132,8 +132,8 @@ def test_extra_loss_sees_only_the_photos_part_of_edge_blocks():
     brush = brushes.get_brush("rectangle")
     seen = []
 
-    def extra(canvas):
-        seen.append(tuple(canvas.shape))
+    def extra(canvas, scale):
+        seen.append((*canvas.shape, scale))
         return canvas.sum() * 0
 
     config = PainterConfig(strokes=4, levels=1, steps=1, rounds=1)
@@ -142,7 +142,7 @@ def test_extra_loss_sees_only_the_photos_part_of_edge_blocks():
     )
     for _ in painter.run():
         pass
-    assert seen == [(1, 3, 11, 16)]  # 38 / 57 * 16 = 10.7 rows
+    assert seen == [(1, 3, 11, 16, 16 / 57)]  # 38 / 57 * 16 = 10.7 rows; 16 px show 57 canvas px
 
 
 def test_vgg_weights_work_end_to_end(files):
