@@ -84,6 +84,12 @@ class Grid:
         tiles = small.view(c, self.rows, res, self.cols, res).permute(1, 3, 0, 2, 4)  # (rows, cols, C, res, res)
         return tiles.reshape(self.blocks, c, res, res)
 
+    def join(self, blocks: torch.Tensor) -> torch.Tensor:
+        """The blocks (blocks, C, res, res) side by side again: (C, rows*res, cols*res), padding included."""
+        _, c, res, _ = blocks.shape
+        tiles = blocks.view(self.rows, self.cols, c, res, res).permute(2, 0, 3, 1, 4)  # (C, rows, res, cols, res)
+        return tiles.reshape(c, self.rows * res, self.cols * res)
+
 
 def composite(background: torch.Tensor, colour: torch.Tensor, alpha: torch.Tensor) -> torch.Tensor:
     """Lay K strokes in order onto each block in one pass: stroke i shows through the later ones by
@@ -123,9 +129,8 @@ class ProgressivePainter:
     background: tuple[float, float, float]
     config: PainterConfig = field(default_factory=PainterConfig)
     device: torch.device = field(default_factory=lambda: torch.device("cpu"))
-    # An extra term added to the loss, e.g. a style loss: extra_loss(blocks (B, 3, h, w), scale), scale = block
-    # pixels per canvas pixel at the current level. It sees only the photo's part of each block: h, w = R except
-    # on the right and bottom edges (see `_extra`).
+    # An extra term added to the loss, e.g. a style loss: extra_loss(canvas (1, 3, h, w), scale), the level's
+    # blocks joined into the whole canvas at `scale` block px per canvas px (see `_extra`).
     extra_loss: Callable[[torch.Tensor, float], torch.Tensor] | None = None
     # Which parameter groups the optimiser may change ("shape", "colour", "alpha"); the rest stay as seeded.
     trainable: tuple[str, ...] = ("shape", "colour", "alpha")
@@ -178,7 +183,7 @@ class ProgressivePainter:
     # ---- one level ---------------------------------------------------------------------------------
     def _paint_level(self, grid: Grid, count: int, level: int, levels: int, placed: int) -> Iterator[Progress]:
         res, cfg, dev = self.resolution, self.config, self.device
-        self._block_scale = res / grid.side  # for the extra loss: image statistics depend on the scale
+        self._grid = grid  # the extra loss sees the blocks joined (see `_extra`)
         target = grid.split(self.target, res).to(dev)  # (B, 3, R, R)
         inside = grid.split(torch.ones(1, self.height, self.width), res).gt(0.5).float().to(dev)  # (B, 1, R, R)
         background = grid.split(self.canvas, res).to(dev)  # (B, 3, R, R)
@@ -255,22 +260,14 @@ class ProgressivePainter:
             yield float(loss.detach()), canvas
 
     def _extra(self, canvas: torch.Tensor, inside: torch.Tensor) -> torch.Tensor:
-        """The extra loss on the photo's part of each block. Blocks on the right and bottom edges reach past
-        the photo into zero padding, which would count in image statistics such as a style loss's Grams; so
-        blocks are cropped to their inside part, grouped by its size, and the groups weighted by their area.
-        canvas (B, 3, R, R), inside (B, 1, R, R) -> scalar."""
-        heights = inside[:, 0].amax(dim=2).sum(dim=1).long().tolist()  # (B,) inside rows per block
-        widths = inside[:, 0].amax(dim=1).sum(dim=1).long().tolist()  # (B,) inside columns per block
-        groups: dict[tuple[int, int], list[int]] = {}
-        for i, hw in enumerate(zip(heights, widths, strict=True)):
-            if hw[0] and hw[1]:
-                groups.setdefault(hw, []).append(i)
-        area = sum((h * w) * len(blocks) for (h, w), blocks in groups.items())
-        terms = [
-            self.extra_loss(canvas[blocks, :, :h, :w], self._block_scale) * (h * w * len(blocks) / area)
-            for (h, w), blocks in groups.items()
-        ]
-        return torch.stack(terms).sum()
+        """The extra loss on the level's canvas as its blocks show it: the blocks joined into one image at
+        `resolution / side` block px per canvas px and cropped to the photo (edge blocks reach past it into
+        zero padding, which would count in image statistics). A style loss thus sees the whole painting, and
+        no block has to hold the whole style by itself. canvas (B, 3, R, R), inside (B, 1, R, R) -> scalar."""
+        grid = self._grid
+        mask = grid.join(inside)[0]  # (rows*R, cols*R); the photo is its top-left part
+        h, w = int(mask[:, 0].sum()), int(mask[0].sum())
+        return self.extra_loss(grid.join(canvas)[None, :, :h, :w], self.resolution / grid.side)  # (1, 3, h, w)
 
     def _allocate(self, count: int, error: torch.Tensor) -> torch.Tensor:
         """How many of a level's `count` strokes each block gets: in proportion to how far the block

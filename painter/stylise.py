@@ -1,11 +1,13 @@
 """Style transfer for a painting job: the style term the painter adds to its loss, and before/after scores.
 
-The painter optimises blocks of R px that cover S canvas pixels, S shrinking level by level. Gram statistics
-depend on scale, so every level compares its blocks with the style image at that level's scale: scaled to
-the canvas, then by R / S (long side ``canvas long side * R / S`` px). A texture of the style image thus
-shows at the same size relative to the painting as it has in the style image scaled to the canvas; at the
-coarse levels, where the whole canvas fits in a few blocks, the style image is small and the term acts
-mostly on colour. Before/after scores use the finest level's scale.
+The painter optimises blocks of R px that cover S canvas pixels, S shrinking level by level; the style term
+sees a level's blocks joined into the whole canvas at R / S px per canvas px, so the painting as a whole,
+not every block on its own, has to carry the style (as in the reference method, which styles the whole
+canvas). Gram statistics depend on scale, so every level compares that canvas with the style image at the
+same scale: scaled to the canvas, then by R / S (long side ``canvas long side * R / S`` px). A texture of
+the style image thus shows at the same size relative to the painting as it has in the style image scaled
+to the canvas; at the coarse levels the style image is small and the term acts mostly on colour.
+Before/after scores use the finest level's scale.
 
 The loss is a relative Gram error: each layer's Gram MSE is divided by the mean square of the style's
 Gram at that layer, so no layer dominates by the scale of its activations, and the number means the same
@@ -34,11 +36,11 @@ REFERENCE_FLOOR = 0.25  # least divisor (relative Gram error): a photo close to 
 
 @dataclass
 class StyleTerm:
-    """The style term, a callable for ``ProgressivePainter.extra_loss``: ``weight * loss(blocks) / reference``
+    """The style term, a callable for ``ProgressivePainter.extra_loss``: ``weight * loss(canvas) / reference``
     with the loss and reference of the level's scale.
 
-    Shape: blocks (B, 3, h, w) in [0, 1], scale (block px per canvas px) -> scalar.
-    Example: ``term = StyleTerm(net, style, photo, 0.1, resolution=64, sides=[256, 128]); term(blocks, 0.25)``.
+    Shape: canvas (1, 3, h, w) in [0, 1] at `scale` px per canvas px -> scalar.
+    Example: ``term = StyleTerm(net, style, photo, 0.1, resolution=64, sides=[256, 128]); term(canvas, 0.25)``.
     """
 
     extractor: torch.nn.Module
@@ -73,15 +75,15 @@ class StyleTerm:
             with torch.no_grad():
                 energy = [float(gram_matrix(f).square().mean()) for f in self.extractor(style)]
             relative = [1 / max(e, 1e-20) for e in energy]  # relative Gram error per layer
-            # max_side: never shrink the painter's blocks, nor the style image below their scale
-            loss = StyleLoss(self.extractor, style, max_side=max(side, self.resolution), layer_weights=relative)
+            # max_side: never shrink the painter's canvas (a pixel or two over `side` by rounding) nor the style
+            loss = StyleLoss(self.extractor, style, max_side=side + 8, layer_weights=relative)
             with torch.no_grad():
                 self._losses[side] = (loss, float(loss(photo)))
         return self._losses[side]
 
-    def __call__(self, blocks: torch.Tensor, scale: float) -> torch.Tensor:
+    def __call__(self, canvas: torch.Tensor, scale: float) -> torch.Tensor:
         loss, photo_loss = self._at(self._long_side(scale))
-        return loss(blocks) * (self.weight / max(photo_loss, REFERENCE_FLOOR))
+        return loss(canvas) * (self.weight / max(photo_loss, REFERENCE_FLOOR))
 
     @torch.no_grad()
     def score(self, image: torch.Tensor) -> float:

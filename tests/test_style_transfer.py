@@ -126,23 +126,25 @@ def test_colour_mode_lets_the_extra_loss_change_only_colours():
     assert not torch.allclose(shape_all, shape_none)  # in "all" mode the shapes do too
 
 
-def test_extra_loss_sees_only_the_photos_part_of_edge_blocks():
-    """A 38 x 57 photo in one 57 px block painted at 16 px: the bottom third is padding, which would count in
-    a style loss's Grams."""
+def test_extra_loss_sees_the_levels_blocks_joined_and_cropped_to_the_photo():
+    """A 38 x 57 photo painted at 16 px blocks: one 57 px block, then 2 x 2 blocks of 29 px. The extra loss sees
+    each level's canvas whole, without the padding below the photo, which would count in a style loss's Grams."""
     brush = brushes.get_brush("rectangle")
     seen = []
 
     def extra(canvas, scale):
-        seen.append((*canvas.shape, scale))
+        seen.append((tuple(canvas.shape), scale))
         return canvas.sum() * 0
 
-    config = PainterConfig(strokes=4, levels=1, steps=1, rounds=1)
+    config = PainterConfig(strokes=20, levels=2, steps=1, rounds=1)
     painter = ProgressivePainter(
         brush, ExactRenderer(brush, 16), 16, torch.rand(3, 38, 57), (1.0, 1.0, 1.0), config, extra_loss=extra
     )
     for _ in painter.run():
         pass
-    assert seen == [(1, 3, 11, 16, 16 / 57)]  # 38 / 57 * 16 = 10.7 rows; 16 px show 57 canvas px
+    assert seen[0] == ((1, 3, 11, 16), 16 / 57)  # 38 / 57 * 16 = 10.7 rows
+    (_, _, h, w), scale = seen[-1]
+    assert w == 32 and abs(h - 38 * 16 / 29) <= 1 and scale == 16 / 29
 
 
 def test_vgg_weights_work_end_to_end(files):
