@@ -131,6 +131,7 @@ class PaintJob:
             term = StyleTerm(
                 extractor, style_image, target, style_weight, resolution, sides, preserve_colour, device=the_device
             )
+            config.global_steps = 0  # the whole-canvas polish fits the photo alone: it would undo the style
         painter = ProgressivePainter(
             the_brush,
             net,
@@ -170,6 +171,7 @@ class PaintJob:
                 "extractor": extractor.arch if is_vgg else "random",
                 "vgg_weights": str(vgg_path) if vgg_path else None,
                 "scored_at_px": term.side,
+                "whole_canvas_polish": False,
             }
         return cls(the_brush, image, painter, render_size or size, settings, started, term, style_image)
 
