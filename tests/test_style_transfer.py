@@ -100,7 +100,7 @@ def painter_after_one_step(extra_trainable, weight: float = 1.0):
     """One optimiser step on one block, with an extra loss that pulls the canvas towards black."""
     brush = brushes.get_brush("rectangle")
     target = torch.from_numpy(data.chelsea()[::8, ::8].copy()).permute(2, 0, 1).float() / 255  # (3, 38, 57)
-    config = PainterConfig(strokes=6, levels=1, steps=1, rounds=1)
+    config = PainterConfig(strokes=6, levels=1, steps=1, rounds=1, global_steps=0)  # the level step only
     painter = ProgressivePainter(
         brush,
         ExactRenderer(brush, 16),
@@ -136,7 +136,7 @@ def test_extra_loss_sees_the_levels_blocks_joined_and_cropped_to_the_photo():
         seen.append((tuple(canvas.shape), scale))
         return canvas.sum() * 0
 
-    config = PainterConfig(strokes=20, levels=2, steps=1, rounds=1)
+    config = PainterConfig(strokes=20, levels=2, steps=1, rounds=1, global_steps=0)
     painter = ProgressivePainter(
         brush, ExactRenderer(brush, 16), 16, torch.rand(3, 38, 57), (1.0, 1.0, 1.0), config, extra_loss=extra
     )
