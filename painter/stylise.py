@@ -68,10 +68,11 @@ class StyleTerm:
     def _at(self, side: int) -> tuple[StyleLoss, float]:
         """The style loss with the style image at long side `side` px, and the photo's loss there."""
         if side not in self._losses:
-            photo = resize_long_side(self.photo, side)[None].to(self.device)  # (1, 3, h', w')
-            style = resize_long_side(self.style, side)[None].to(self.device)  # (1, 3, H', W'), scaled like the canvas
+            photo = resize_long_side(self.photo.cpu(), side)[None]  # (1, 3, h', w')
+            style = resize_long_side(self.style.cpu(), side)[None]  # (1, 3, H', W'), scaled like the canvas
             if self.preserve_colour:
-                style = match_colour(style, photo)
+                style = match_colour(style, photo)  # on the CPU: match_colour makes its identity matrix there
+            photo, style = photo.to(self.device), style.to(self.device)
             with torch.no_grad():
                 energy = [float(gram_matrix(f).square().mean()) for f in self.extractor(style)]
             relative = [1 / max(e, 1e-20) for e in energy]  # relative Gram error per layer
