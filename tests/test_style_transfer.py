@@ -96,6 +96,22 @@ def test_preserve_colour_keeps_the_photos_colours(paintings, files):
     assert paintings["preserved"][2]["settings"]["style"]["preserve_colour"] is True
 
 
+def test_the_weight_means_the_same_for_vgg_and_the_fallback(files):
+    """At weight w the photo itself pays w, at every level, whichever network measures the style."""
+    from painter.images import load_photo, resize_long_side
+    from painter.style import RandomTextureFeatures, VGGFeatures
+    from painter.stylise import StyleTerm
+
+    photo, style = load_photo(files / "cat.png"), load_photo(files / "coffee.png")
+    for net in (RandomTextureFeatures(0), VGGFeatures("vgg16")):
+        term = StyleTerm(net, style, photo, weight=0.3, resolution=64, sides=[96, 48])
+        for side in (96, 48):
+            scale = 64 / side
+            photo_at_scale = resize_long_side(photo, round(96 * scale))[None]
+            assert float(term(photo_at_scale, scale)) == pytest.approx(0.3, rel=1e-4)
+        assert float(term(style[None] * 0 + 1, 64 / 48)) > 3 * 0.3  # a white canvas is much further from it
+
+
 def painter_after_one_step(extra_trainable, weight: float = 1.0):
     """One optimiser step on one block, with an extra loss that pulls the canvas towards black."""
     brush = brushes.get_brush("rectangle")
