@@ -15,14 +15,20 @@ import os
 import platform
 import statistics
 import subprocess
+import sys
 import time
+from pathlib import Path
 
-import torch
+# This file shares its name with the package it measures: run as a script, its own folder would come first
+# on sys.path and `import renderers` would import this file.
+sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != Path(__file__).resolve().parent]
 
-import brushes
-from renderers import load_renderer
-from renderers.model import parameter_count
-from renderers.train import evaluate
+import torch  # noqa: E402
+
+import brushes  # noqa: E402
+from renderers import load_renderer  # noqa: E402
+from renderers.model import parameter_count  # noqa: E402
+from renderers.train import evaluate  # noqa: E402
 
 
 def machine() -> str:
@@ -64,6 +70,7 @@ def main() -> None:
     print(f"- date: {datetime.datetime.now(datetime.timezone.utc):%Y-%m-%d %H:%M} UTC")
     print(f"- machine: {machine()}, {os.cpu_count()} cores; torch {torch.__version__}")
     print(f"- load average when started: {load:.1f} (the CPU is shared; wall times include waiting for it)")
+    print(f"- OMP_WAIT_POLICY={os.environ.get('OMP_WAIT_POLICY', '(unset)')}")
     print(f"- forward+backward of {args.strokes} strokes to the stroke parameters, median of {args.runs} runs")
     print(f"- PSNR: `paint eval-renderer`, {args.eval} held-out strokes composited on mid-grey\n")
     print("| brush | R | parameters | fwd+bwd 2 threads, ms wall | 1 thread, ms wall | 1 thread, ms CPU | PSNR dB |")

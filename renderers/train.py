@@ -112,10 +112,15 @@ def load_checkpoint(path: str | Path, brush: Brush, device: torch.device | str =
     if not path.is_file():
         raise FileNotFoundError(f"no renderer weights at {str(path)!r}; train them with `paint train-renderer`")
     checkpoint = torch.load(path, map_location=device, weights_only=True)
-    if checkpoint.get("brush") != brush.name or checkpoint.get("fingerprint") != brush.fingerprint():
+    if checkpoint.get("brush") != brush.name:
         raise ValueError(
-            f"renderer weights {str(path)!r} were trained for brush {checkpoint.get('brush')!r} with spec "
-            f"{checkpoint.get('fingerprint')}, but brush {brush.name!r} now has spec {brush.fingerprint()}; "
+            f"renderer weights {str(path)!r} are for brush {checkpoint.get('brush')!r}, not {brush.name!r}; "
+            f"train them with `paint train-renderer --brush {brush.name}`"
+        )
+    if checkpoint.get("fingerprint") != brush.fingerprint():
+        raise ValueError(
+            f"renderer weights {str(path)!r} were trained for spec {checkpoint.get('fingerprint')} of brush "
+            f"{brush.name!r}, which has changed since (now {brush.fingerprint()}); "
             f"retrain with `paint train-renderer --brush {brush.name}`"
         )
     return checkpoint
