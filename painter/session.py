@@ -107,7 +107,7 @@ class PaintJob:
             named = [flag for flag, value in given.items() if value is not None]
             named += ["--preserve-colour"] if preserve_colour else []
             if named:
-                raise ValueError(f"{', '.join(named)} need --style IMAGE")
+                raise ValueError(f"{', '.join(named)} {'needs' if len(named) == 1 else 'need'} --style IMAGE")
         else:
             style_mode = style_mode or "all"
             style_groups = check_style_mode(style_mode)

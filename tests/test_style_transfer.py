@@ -205,7 +205,7 @@ def bad_weights(folder, case):
         ("env-missing", f"(from {VGG_WEIGHTS_ENV})"),
         ("mode", "invalid choice: 'texture'"),
         ("weight", "must be a number of at least 0"),
-        ("no-style", "--preserve-colour need --style"),
+        ("no-style", "--preserve-colour needs --style IMAGE"),
     ],
 )
 def test_bad_style_input_exits_2_and_writes_nothing(files, tmp_path, monkeypatch, case, message):
