@@ -46,6 +46,9 @@ class Brush:
     params: tuple[Param, ...] = ()
     # Bump when the look of the procedural renderer changes: trained neural renderers then need retraining.
     version: int = 1
+    # Whether the raster renderer is cheap enough to draw every stroke at every step of the painter's
+    # whole-canvas polish (exact there, instead of through the neural renderer).
+    cheap_raster: bool = False
 
     # ---- the spec ----------------------------------------------------------------------------
     @property

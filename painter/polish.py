@@ -8,13 +8,12 @@ canvas, and moved together by gradient descent on the squared error against the 
 
 from __future__ import annotations
 
-import math
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 import torch
 
 from brushes import Brush
-from painter.images import resize_long_side
+from painter.images import resize, resize_long_side
 
 WINDOW_SIZES = (8, 16, 32, 64, 128, 256, 512)  # strokes are drawn in square windows of these sizes
 MARGIN = 0.2  # a window is this much larger than its stroke, so the stroke can move within it
@@ -70,8 +69,41 @@ class _LayWindows(torch.autograd.Function):
         return grad * after, None, *grads
 
 
+# Draws strokes given in a window's own coordinates (x, y, sizes as fractions of its side) on an
+# s x s window: (n, P), s -> colour (n, 3, s, s), alpha (n, 1, s, s).
+WindowRenderer = Callable[[torch.Tensor, int], tuple[torch.Tensor, torch.Tensor]]
+
+
+def exact_windows(brush: Brush) -> WindowRenderer:
+    """Windows drawn by the brush's own renderer."""
+    return lambda strokes, side: brush.render(strokes, side, side)
+
+
+def network_windows(net: Callable[[torch.Tensor], tuple[torch.Tensor, torch.Tensor]]) -> WindowRenderer:
+    """Windows drawn by a neural renderer at its resolution, then resampled to the window's size."""
+
+    def draw(strokes: torch.Tensor, side: int) -> tuple[torch.Tensor, torch.Tensor]:
+        colour, alpha = net(strokes)
+        if colour.shape[-1] != side:
+            colour, alpha = (resize(t, (side, side)) for t in (colour, alpha))
+        return colour, alpha
+
+    return draw
+
+
+def in_window(brush: Brush, strokes: torch.Tensor, corner: torch.Tensor, side: int, height: int, width: int):
+    """Strokes (n, P) re-expressed in the coordinates of their square windows (corner (n, 2) as y, x)."""
+    out = strokes.clone()
+    xs, ys, sizes = brush.kinds("x"), brush.kinds("y"), brush.kinds("size")
+    out[:, xs] = (strokes[:, xs] * width - corner[:, 1:2].to(strokes.dtype)) / side
+    out[:, ys] = (strokes[:, ys] * height - corner[:, 0:1].to(strokes.dtype)) / side
+    out[:, sizes] = strokes[:, sizes] * max(height, width) / side
+    return out
+
+
 def _draw(
     brush: Brush,
+    render: WindowRenderer,
     strokes: torch.Tensor,
     corner: torch.Tensor,
     side: torch.Tensor,
@@ -81,17 +113,12 @@ def _draw(
     """The painting at background's size (3, h, w), every stroke drawn in its window, differentiably."""
     _, height, width = background.shape
     canvas = torch.nn.functional.pad(background, (pad, pad, pad, pad))  # windows never leave the canvas
-    xs, ys = brush.kinds("x"), brush.kinds("y")
     windows: list[torch.Tensor] = []
     slot: dict[int, tuple[int, int]] = {}  # stroke -> (window group, index in it)
     for group, size in enumerate(side.unique().tolist()):
         idx = (side == size).nonzero()[:, 0]
-        # Move each stroke so that its window's corner is the canvas origin, then draw the window.
-        shift = torch.zeros_like(strokes[idx])
-        shift[:, xs] = corner[idx, 1:2].to(strokes.dtype) / width
-        shift[:, ys] = corner[idx, 0:1].to(strokes.dtype) / height
-        colour, alpha = brush.render(strokes[idx] - shift, height, width, window=(0, 0, size, size))
-        windows += [colour, alpha]
+        local = in_window(brush, strokes[idx], corner[idx], size, height, width)
+        windows += list(render(local, size))
         slot.update({i: (group, j) for j, i in enumerate(idx.tolist())})
     places = [(*slot[i], int(corner[i, 0]) + pad, int(corner[i, 1]) + pad) for i in range(strokes.shape[0])]
     canvas = _LayWindows.apply(canvas, places, *windows)
@@ -107,9 +134,12 @@ def polish(
     long_side: int = 256,
     lr: float = 0.002,
     opaque: bool = False,
+    render: WindowRenderer | None = None,
 ) -> Iterator[tuple[int, float, torch.Tensor]]:
     """Optimise all strokes (N, P, canvas-relative) together against target (3, H, W), drawn at
-    `long_side` pixels. Yields (step, loss, strokes) after every step."""
+    `long_side` pixels through `render` (default: the brush's exact renderer). Yields (step, loss,
+    strokes) after every step."""
+    render = render or exact_windows(brush)
     small = resize_long_side(target, long_side)
     _, height, width = small.shape
     back = torch.tensor(background, dtype=small.dtype).view(3, 1, 1).expand(3, height, width)
@@ -120,7 +150,7 @@ def polish(
     for step in range(1, steps + 1):
         if step % 10 == 0:  # strokes drift: re-centre their windows now and then
             corner, side = _windows(brush, params.detach(), height, width)
-        canvas = _draw(brush, params, corner, side, back, int(side.max()))
+        canvas = _draw(brush, render, params, corner, side, back, int(side.max()))
         loss = ((canvas - small) ** 2).mean()
         optimiser.zero_grad(set_to_none=True)
         loss.backward()
@@ -130,7 +160,3 @@ def polish(
             if opaque:
                 params[:, alpha_idx] = 1.0
         yield step, float(loss.detach()), params.detach()
-
-
-def psnr_of(mse: float) -> float:
-    return 10 * math.log10(1 / max(mse, 1e-12))

@@ -23,7 +23,7 @@ from brushes import Brush
 from painter.canvas import blank_canvas, draw
 from painter.images import resize
 from painter.losses import l1_loss, transport_loss
-from painter.polish import polish
+from painter.polish import WindowRenderer, polish
 from painter.strokes import Painting
 
 # A differentiable renderer for one block: strokes (N, P) -> colour (N, 3, R, R), alpha (N, 1, R, R).
@@ -41,9 +41,9 @@ class PainterConfig:
     transport_weight: float = 0.1  # weight of the transport loss against L1, as in the method
     min_per_block: int = 4  # use fewer levels rather than give a block fewer strokes than this
     shape_range: tuple[float, float] = (0.1, 0.9)  # positions and sizes stay inside the block
-    # Last steps of each level through the exact renderer, when one is given: on 300 rectangles they
-    # lifted PSNR from 17.1 to 19.8 dB, the network being least accurate on small strokes.
-    polish_steps: int = 20
+    # Last steps of each level through the exact renderer, when one is given. Off by default: it costs
+    # 5x the network's time for oil paint, and the whole-canvas pass below gains more.
+    polish_steps: int = 0
     # Then all strokes are optimised together on the whole canvas (see painter.polish): on 300
     # rectangles, 60 steps at 256 px took PSNR from 19.4 to 21.6 dB in about 10 s.
     global_steps: int = 60
@@ -145,6 +145,8 @@ class ProgressivePainter:
     extra_trainable: tuple[str, ...] | None = None
     # A second, exact renderer for the last `config.polish_steps` steps of every level (None: no polish).
     polish: RenderFn | None = None
+    # How the final whole-canvas pass draws strokes in their windows (None: the brush's exact renderer).
+    global_render: WindowRenderer | None = None
 
     def __post_init__(self) -> None:
         _, self.height, self.width = self.target.shape
@@ -190,7 +192,16 @@ class ProgressivePainter:
         if cfg.global_steps and placed:
             strokes = torch.cat(self.done)
             side = min(cfg.global_side, max(self.height, self.width))
-            steps = polish(self.brush, strokes, self.target, self.background, cfg.global_steps, side, opaque=cfg.opaque)
+            steps = polish(
+                self.brush,
+                strokes,
+                self.target,
+                self.background,
+                cfg.global_steps,
+                side,
+                opaque=cfg.opaque,
+                render=self.global_render,
+            )
             for step, loss, polished in steps:
                 self.done = [polished]
                 yield Progress(len(plan), len(plan), step, cfg.global_steps, placed, loss, stage="polish")

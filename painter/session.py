@@ -22,6 +22,7 @@ from painter.exporters import write_image, write_outputs
 from painter.files import write_bytes_atomic
 from painter.images import load_photo, resize_long_side
 from painter.metrics import similarity
+from painter.polish import network_windows
 from painter.progressive import ExactRenderer, PainterConfig, Progress, ProgressivePainter, level_plan
 from painter.style import resolve_vgg_path, style_features
 from painter.stylise import DEFAULT_STYLE_WEIGHT, StyleTerm, check_style_mode
@@ -141,6 +142,7 @@ class PaintJob:
             config,
             device=the_device,
             polish=ExactRenderer(the_brush, resolution) if renderer == "neural" else None,
+            global_render=network_windows(net) if renderer == "neural" and not the_brush.cheap_raster else None,
             extra_loss=term if term is not None and term.weight > 0 else None,  # weight 0: scored, not optimised
             extra_trainable=style_groups if term is not None else None,
         )

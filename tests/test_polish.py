@@ -6,7 +6,7 @@ import pytest
 import torch
 
 import brushes
-from painter.polish import _draw, _windows, polish
+from painter.polish import _draw, _windows, exact_windows, polish
 
 
 @pytest.mark.parametrize("name", ["rectangle", "oilpaint", "markerpen"])
@@ -20,7 +20,7 @@ def test_windowed_drawing_and_its_gradient_match_plain_autograd(name):
     weights = torch.rand(3, 40, 48, dtype=torch.double, generator=g)
 
     fast = strokes.clone().requires_grad_(True)
-    out = _draw(brush, fast, corner, side, background, int(side.max()))
+    out = _draw(brush, exact_windows(brush), fast, corner, side, background, int(side.max()))
     (out * weights).sum().backward()
 
     plain = strokes.clone().requires_grad_(True)

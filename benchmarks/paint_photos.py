@@ -1,10 +1,10 @@
 """Painter benchmark: paints scikit-image's bundled photos with each brush and prints a table.
 
 Each painting runs as its own `paint` process (2 CPU threads), so seconds and peak memory are that
-run's alone. Results are appended to benchmarks/painter.md with the date and the machine.
+run's alone. Results are appended to benchmarks/paint_photos.md with the date and the machine.
 
-    python benchmarks/painter.py                       # everything: 3 photos x 4 brushes x 2 budgets
-    python benchmarks/painter.py --photos astronaut --brushes rectangle --budgets 300
+    python benchmarks/paint_photos.py                       # everything: 3 photos x 4 brushes x 2 budgets
+    python benchmarks/paint_photos.py --photos astronaut --brushes rectangle --budgets 300
 """
 
 from __future__ import annotations
@@ -69,7 +69,7 @@ def main() -> None:
     parser.add_argument("--budgets", nargs="+", type=int, default=list(BUDGETS))
     parser.add_argument("--size", type=int, default=512)
     parser.add_argument("--extra", default="", help="more options for paint, e.g. '--renderer exact'")
-    parser.add_argument("--no-save", action="store_true", help="print only; do not append to painter.md")
+    parser.add_argument("--no-save", action="store_true", help="print only; do not append to paint_photos.md")
     args = parser.parse_args()
 
     rows = []
@@ -99,7 +99,7 @@ def main() -> None:
     if not args.no_save:
         stamp = datetime.date.today().isoformat()
         note = f"\n## {stamp}, {machine()}, {args.size} px, options: `{args.extra or 'defaults'}`\n\n"
-        with open(HERE / "painter.md", "a", encoding="utf-8") as f:
+        with open(HERE / "paint_photos.md", "a", encoding="utf-8") as f:
             f.write(note + table)
 
 
