@@ -7,19 +7,25 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
 
-import imageio.v3 as iio
-from tqdm import tqdm
+# Threads that spin while they wait for a busy CPU made torch 10x slower on a shared 2-core machine
+# (benchmarks/renderers.md); sleeping ones lose at most a little on an idle machine. Must be set
+# before torch loads OpenMP, so before the imports below.
+os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
 
-import brushes
-from painter import exporters
-from painter.files import atomic_path, to_uint8
-from painter.strokes import load_painting
-from painter.style import VGG_WEIGHTS_ENV
-from painter.stylise import DEFAULT_STYLE_WEIGHT, STYLE_MODES
+import imageio.v3 as iio  # noqa: E402
+from tqdm import tqdm  # noqa: E402
+
+import brushes  # noqa: E402
+from painter import exporters  # noqa: E402
+from painter.files import atomic_path, to_uint8  # noqa: E402
+from painter.strokes import load_painting  # noqa: E402
+from painter.style import VGG_WEIGHTS_ENV  # noqa: E402
+from painter.stylise import DEFAULT_STYLE_WEIGHT, STYLE_MODES  # noqa: E402
 
 
 class UsageError(Exception):
