@@ -124,6 +124,10 @@ class PaintJob:
         target = resize_long_side(image, size)
         net, resolution = make_renderer(the_brush, renderer, the_device)
         config = PainterConfig(strokes=strokes, seed=seed, opaque=opaque)
+        if the_brush.cheap_raster and renderer == "neural":
+            # Exact steps cost little for such a brush: on 300 rectangles (astronaut), 20 exact steps per
+            # level and 120 whole-canvas steps took PSNR from 21.15 to 21.64 dB for 10 s more.
+            config.polish_steps, config.global_steps = 20, 120
         if steps is not None:
             config.steps = steps
         term = None
