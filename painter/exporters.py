@@ -18,8 +18,8 @@ from painter.canvas import frames, render_painting
 from painter.files import atomic_path, to_uint8, write_bytes_atomic
 from painter.strokes import Painting
 
-GIF_FRAMES = 60  # enough to watch the painting grow, few enough to open instantly
-GIF_LONG_SIDE = 320  # keeps the animation small in bytes whatever the painting's size
+GIF_FRAMES = 40  # enough to watch the painting grow, few enough to open instantly
+GIF_LONG_SIDE = 256  # keeps the animation small in bytes whatever the painting's size
 GIF_FRAME_MS = 60
 GIF_HOLD_MS = 2000  # the finished painting stays on screen before the loop restarts
 
