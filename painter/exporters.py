@@ -51,7 +51,8 @@ def write_svg(painting: Painting, path: str | Path, long_side: int | None = None
 
 
 def write_gif(painting: Painting, path: str | Path, long_side: int | None = None) -> None:
-    side = min(long_side or max(painting.width, painting.height), GIF_LONG_SIDE)
+    """The painting being made; `long_side` as asked, else the painting's size up to GIF_LONG_SIDE."""
+    side = long_side or min(max(painting.width, painting.height), GIF_LONG_SIDE)
     images = np.stack([to_uint8(f) for f in frames(painting, side, GIF_FRAMES)])
     durations = [GIF_FRAME_MS] * (len(images) - 1) + [GIF_HOLD_MS]
     with atomic_path(path) as tmp:
@@ -78,5 +79,6 @@ def write_outputs(painting: Painting, folder: str | Path, long_side: int | None 
     write_svg(painting, folder / "painting.svg", long_side)
     write_bytes_atomic(folder / "strokes.json", painting.to_json().encode("utf-8"))
     if animation:
-        write_gif(painting, folder / "process.gif", long_side)
+        side = min(long_side or max(painting.width, painting.height), GIF_LONG_SIDE)
+        write_gif(painting, folder / "process.gif", side)
     return image
