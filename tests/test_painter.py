@@ -209,3 +209,40 @@ def test_bad_options_exit_2_and_write_nothing(tmp_path, capsys, option, value, m
     code, _, err = run([photo_file(tmp_path), option, value, "--out", out, "--quiet"], capsys)
     assert code == 2 and len(err.strip().splitlines()) == 1 and message in err
     assert not out.exists()
+
+
+def test_ctrl_c_stops_cleanly_and_writes_the_strokes_so_far(tmp_path):
+    import signal
+    import subprocess
+    import sys
+
+    out = tmp_path / "out"
+    cmd = [
+        sys.executable,
+        "-m",
+        "painter.cli",
+        str(photo_file(tmp_path, size=(192, 128))),
+        "--brush",
+        "rectangle",
+        "--strokes",
+        "400",
+        "--size",
+        "128",
+        "--steps",
+        "200",
+        "--out",
+        str(out),
+    ]
+    proc = subprocess.Popen(cmd, stderr=subprocess.PIPE, text=True)
+    seen = ""
+    while "level 2/" not in seen:  # wait until painting is under way
+        char = proc.stderr.read(1)
+        assert char, f"paint ended before it could be interrupted: {seen[-300:]}"
+        seen += char
+    proc.send_signal(signal.SIGINT)
+    rest = proc.stderr.read()
+    assert proc.wait(timeout=120) == 130
+    assert "Traceback" not in rest and "interrupted" in rest
+    strokes = json.loads((out / "strokes.json").read_text())["strokes"]
+    assert 0 < len(strokes) < 400
+    assert iio.imread(out / "painting.png").shape == (85, 128, 3)
