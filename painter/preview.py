@@ -8,7 +8,7 @@ from PIL import Image, ImageDraw
 
 from brushes import Brush
 from painter.canvas import blank_canvas, draw
-from painter.files import from_uint8, to_uint8
+from painter.files import from_uint8
 
 PAPER = (0.96, 0.94, 0.89)  # warm off-white, like primed canvas
 # A small fixed palette so the samples show colours against each other.
@@ -52,6 +52,3 @@ def brush_sheet(brushes: list[Brush], cell: int = 160, count: int = 6, seed: int
         rows.append(from_uint8(np.asarray(strip)))
         rows.append(brush_row(brush, cell, count, generator))
     return torch.cat(rows, dim=1)
-
-
-__all__ = ["brush_sheet", "brush_row", "to_uint8"]
