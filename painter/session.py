@@ -22,8 +22,7 @@ from painter.exporters import write_image, write_outputs
 from painter.files import write_bytes_atomic
 from painter.images import load_photo, resize_long_side
 from painter.metrics import similarity
-from painter.polish import network_windows
-from painter.progressive import ExactRenderer, PainterConfig, Progress, ProgressivePainter, level_plan
+from painter.progressive import ExactRenderer, Progress, ProgressivePainter, level_sides, make_painter, painter_config
 from painter.style import resolve_vgg_path, style_features
 from painter.stylise import DEFAULT_STYLE_WEIGHT, StyleTerm, check_style_mode
 
@@ -123,30 +122,23 @@ class PaintJob:
             extractor, is_vgg = style_features(vgg_path)
         target = resize_long_side(image, size)
         net, resolution = make_renderer(the_brush, renderer, the_device)
-        config = PainterConfig(strokes=strokes, seed=seed, opaque=opaque)
-        if the_brush.cheap_raster and renderer == "neural":
-            # Exact steps cost little for such a brush: on 300 rectangles (astronaut), 20 exact steps per
-            # level and 120 whole-canvas steps took PSNR from 21.15 to 21.64 dB for 10 s more.
-            config.polish_steps, config.global_steps = 20, 120
-        if steps is not None:
-            config.steps = steps
+        config = painter_config(the_brush, strokes, seed=seed, opaque=opaque, steps=steps, renderer=renderer)
         term = None
         if style is not None:
-            sides = [grid.side for grid, _ in level_plan(config, target.shape[1], target.shape[2])]  # coarse to fine
+            sides = level_sides(config, target.shape[1], target.shape[2])  # coarse to fine
             term = StyleTerm(
                 extractor, style_image, target, style_weight, resolution, sides, preserve_colour, device=the_device
             )
             config.global_steps = 0  # the whole-canvas polish fits the photo alone: it would undo the style
-        painter = ProgressivePainter(
+        painter = make_painter(
             the_brush,
             net,
             resolution,
             target,
             background,
             config,
+            renderer=renderer,
             device=the_device,
-            polish=ExactRenderer(the_brush, resolution) if renderer == "neural" else None,
-            global_render=network_windows(net) if renderer == "neural" and not the_brush.cheap_raster else None,
             extra_loss=term if term is not None and term.weight > 0 else None,  # weight 0: scored, not optimised
             extra_trainable=style_groups if term is not None else None,
         )
