@@ -17,15 +17,18 @@ from pathlib import Path
 # before torch loads OpenMP, so before the imports below.
 os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
 
+import signal  # noqa: E402
+import tempfile  # noqa: E402
+from dataclasses import fields  # noqa: E402
+
 import imageio.v3 as iio  # noqa: E402
-from tqdm import tqdm  # noqa: E402
 
 import brushes  # noqa: E402
 from painter import exporters  # noqa: E402
 from painter.files import atomic_path, to_uint8  # noqa: E402
+from painter.settings import QUALITIES, STYLE_MODES, SettingsError, defaults  # noqa: E402
 from painter.strokes import load_painting  # noqa: E402
-from painter.style import VGG_WEIGHTS_ENV  # noqa: E402
-from painter.stylise import DEFAULT_STYLE_WEIGHT, STYLE_MODES  # noqa: E402
+from painter.style_loss import VGG_WEIGHTS_ENV  # noqa: E402
 
 
 class UsageError(Exception):
@@ -47,6 +50,13 @@ def non_negative_float(text: str) -> float:
     return value
 
 
+def whole_number(text: str) -> int:
+    try:
+        return int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+
+
 def positive_int(text: str) -> int:
     try:
         value = int(text)
@@ -57,62 +67,124 @@ def positive_int(text: str) -> int:
     return value
 
 
-# ---- commands ------------------------------------------------------------------------------------
-def run_paint(args: argparse.Namespace) -> int:
-    """Paint a photo: validate everything first, then optimise, then write all outputs."""
-    from painter.session import PaintJob
+# ---- painting a photo ----------------------------------------------------------------------------
+class Terminated(Exception):
+    """SIGTERM, turned into an exception so a killed run stops like Ctrl-C: strokes so far are kept."""
 
-    job = PaintJob.prepare(
-        photo=args.photo,
-        brush=args.brush,
-        strokes=args.strokes,
-        size=args.size,
-        render_size=args.render_size,
-        canvas=args.canvas,
-        seed=args.seed,
-        device=args.device,
-        renderer=args.renderer,
-        steps=args.steps,
-        opaque=args.opaque,
-        style=args.style,
-        style_weight=args.style_weight,
-        style_mode=args.style_mode,
-        vgg_weights=args.vgg_weights,
-        preserve_colour=args.preserve_colour,
-    )
-    if job.style is not None and job.settings["style"]["extractor"] == "random":
+
+def _terminate(signum, frame):
+    raise Terminated
+
+
+def flag(field: str) -> str:
+    """The command-line flag of a PaintSettings field."""
+    return {"animation": "--no-animation", "style": "--style"}.get(field, "--" + field.replace("_", "-"))
+
+
+def settings_from_args(args: argparse.Namespace):
+    """PaintSettings from the flags given; the fields of flags not given keep their defaults."""
+    from painter.settings import PaintSettings
+
+    given = {f.name: getattr(args, f.name) for f in fields(PaintSettings) if getattr(args, f.name, None) is not None}
+    return PaintSettings(**given)
+
+
+STDOUT_KINDS = {"-": ".png", **{f"{kind}:-": f".{kind}" for kind in ("png", "jpg", "webp", "svg", "json", "gif")}}
+
+
+def output_target(args: argparse.Namespace, brush: str) -> tuple[str, Path]:
+    """('folder' | 'file' | 'stdout', path) of where the painting goes; checked before painting."""
+    from painter.output_folder import SINGLE_FILES, check_folder, check_single
+
+    if args.output is not None and args.out is not None:
+        raise UsageError("give either -o/--output or --out, not both")
+    target = args.output if args.output is not None else args.out
+    if target is not None and not target.strip():
+        raise UsageError("the output name is empty")
+    if target in STDOUT_KINDS:
+        return "stdout", Path("painting" + STDOUT_KINDS[target])
+    if target is not None and args.out is None and Path(target).suffix.lower() in SINGLE_FILES:
+        return "file", check_single(target)
+    stem = "stdin" if args.photo == "-" else Path(args.photo).stem
+    folder = Path(target) if target is not None else Path("outputs") / f"{stem}-{brush}"
+    return "folder", check_folder(folder, None if args.photo == "-" else args.photo)
+
+
+def read_stdin_photo(folder: Path) -> Path:
+    """The photo piped to standard input, kept in `folder` while it is painted."""
+    data = sys.stdin.buffer.read()
+    if not data:
+        raise ValueError("standard input is empty; pipe a photo into 'paint -'")
+    path = folder / "stdin-photo"
+    path.write_bytes(data)
+    return path
+
+
+def run_paint(args: argparse.Namespace) -> int:
+    """Paint a photo: check everything first, then optimise, then write the outputs."""
+    from painter.job import PaintJob
+
+    settings = settings_from_args(args)
+    kind, target = output_target(args, settings.brush)
+    with tempfile.TemporaryDirectory(prefix="paint-") as scratch:
+        photo = read_stdin_photo(Path(scratch)) if args.photo == "-" else args.photo
+        job = PaintJob(photo, settings)
+        if job.style is not None and job.style.extractor == "random":
+            print(
+                "paint: note: no VGG weights, so the style comes from a random network; VGG weights give better "
+                "results: --vgg-weights vgg16-397923af.pth (torchvision's ImageNet file) or set PAINT_VGG_WEIGHTS",
+                file=sys.stderr,
+            )
+        stopped = paint_with_progress(job, quiet=args.quiet)
+        result = job.finish(interrupted=stopped is not None)
+        if kind == "folder":
+            result.save(target)
+        elif kind == "file":
+            result.write(target)
+        else:
+            sys.stdout.buffer.write(result.write(Path(scratch) / target.name).read_bytes())
+            sys.stdout.buffer.flush()
+    if not args.quiet:
+        m = result.metrics
+        where = {"folder": f"{target}/", "file": str(target), "stdout": "standard output"}[kind]
+        ssim = f", SSIM {m['ssim']:.3f}" if m["ssim"] is not None else ""
         print(
-            "paint: note: no VGG weights, so the style comes from a random network; VGG weights give better results: "
-            f"--vgg-weights vgg16-397923af.pth (torchvision's ImageNet file) or set {VGG_WEIGHTS_ENV}",
-            file=sys.stderr,
+            f"wrote {where}: {m['strokes']} strokes, PSNR {m['psnr']:.2f} dB{ssim}, {m['seconds']:.1f} s",
+            file=sys.stderr if kind == "stdout" else sys.stdout,
         )
-    out = Path(args.out) if args.out else Path("outputs") / f"{Path(args.photo).stem}-{job.brush.name}"
-    interrupted = False
-    bar = tqdm(total=job.total_steps, unit="step", dynamic_ncols=True, disable=args.quiet)
+        if "style_loss" in m:
+            loss = m["style_loss"]
+            print(f"style loss {loss['photo']:.3g} (photo) -> {loss['painting']:.3g} (painting)", file=sys.stderr)
+    return {None: 0, "interrupt": 130, "terminate": 143}[stopped]
+
+
+def paint_with_progress(job, quiet: bool) -> str | None:
+    """Run the job under a progress bar. Returns None when it finished, or 'interrupt' / 'terminate' when
+    Ctrl-C or SIGTERM stopped it (the strokes so far are kept)."""
+    from tqdm import tqdm
+
+    previous = signal.signal(signal.SIGTERM, _terminate)
+    bar = tqdm(total=job.total_steps, unit="step", dynamic_ncols=True, disable=quiet)
+    stopped = None
     try:
         for progress in job.run():
-            stage = "polish" if progress.stage == "polish" else f"level {progress.level}/{progress.levels}"
+            stage = progress.stage if progress.stage != "level" else f"level {progress.level}/{progress.levels}"
             bar.set_description(stage)
             bar.set_postfix(strokes=progress.strokes, loss=f"{progress.loss:.4f}", refresh=False)
             bar.update(1)
     except KeyboardInterrupt:
-        interrupted = True
+        stopped = "interrupt"
+    except Terminated:
+        stopped = "terminate"
     finally:
         bar.close()
-    if interrupted:
-        print("paint: interrupted; writing the strokes painted so far", file=sys.stderr)
-    metrics = job.finish(out, animation=not args.no_animation)
-    if not args.quiet:
-        print(
-            f"wrote {out}/: {metrics['strokes']} strokes, PSNR {metrics['psnr']:.2f} dB, SSIM {metrics['ssim']:.3f}, "
-            f"{metrics['seconds']:.1f} s"
-        )
-        if "style_loss" in metrics:
-            loss = metrics["style_loss"]
-            print(f"style loss {loss['photo']:.3g} (photo) -> {loss['painting']:.3g} (painting)")
-    return 130 if interrupted else 0
+        signal.signal(signal.SIGTERM, previous)
+    if stopped:
+        print("paint: stopped; writing the strokes painted so far", file=sys.stderr)
+    return stopped
 
 
+# ---- other commands --------------------------------------------------------------------------------
 def run_render(args: argparse.Namespace) -> int:
     painting = load_painting(args.strokes)
     exporters.write(painting, args.output, args.size)
@@ -225,55 +297,64 @@ def run_eval_renderer(args: argparse.Namespace) -> int:
 
 
 # ---- parser --------------------------------------------------------------------------------------
+def add_paint_options(p: argparse.ArgumentParser) -> None:
+    """The painting flags, one per PaintSettings field; each help line shows the field's default."""
+    d = defaults()
+    p.add_argument("photo", help="the photo: JPEG, PNG, WebP, TIFF (alpha composited on the canvas); - reads stdin")
+    out = p.add_argument_group("output")
+    out.add_argument(
+        "-o",
+        "--output",
+        metavar="PATH",
+        help="a folder for the whole set, or one file by its extension (.png .jpg .webp .svg .json .gif); "
+        "- writes a PNG to stdout (svg:-, json:- ... other kinds) (default: outputs/<photo>-<brush>/)",
+    )
+    out.add_argument("--out", metavar="DIR", help="the output folder (same as -o DIR)")
+    out.add_argument("--render-size", type=positive_int, metavar="PX", help="long side of the PNG and SVG (--size)")
+    out.add_argument("--no-animation", dest="animation", action="store_const", const=False, help="skip process.gif")
+    out.add_argument("--quiet", action="store_true", help="no progress bar or summary")
+    g = p.add_argument_group("painting")
+    g.add_argument("--brush", help=f"oilpaint, markerpen, watercolor or rectangle; see 'paint brushes' ({d['brush']})")
+    g.add_argument("--strokes", type=positive_int, metavar="N", help=f"stroke budget ({d['strokes']})")
+    g.add_argument("--quality", choices=QUALITIES, help=f"optimiser effort per stroke ({d['quality']})")
+    g.add_argument("--size", type=positive_int, metavar="PX", help=f"long side the strokes are fitted at ({d['size']})")
+    g.add_argument("--canvas", metavar="COLOUR", help=f"white, black or #rrggbb ({d['canvas']})")
+    g.add_argument("--seed", type=whole_number, help=f"the same seed gives the same strokes ({d['seed']})")
+    g.add_argument("--opaque", action="store_const", const=True, help="fix opacity at 1, for physical paint")
+    g.add_argument("--steps", type=positive_int, help="optimiser steps per level (the quality preset's)")
+    g.add_argument("--device", choices=["auto", "cpu", "cuda"], help=f"where to optimise ({d['device']})")
+    g.add_argument("--renderer", choices=["neural", "exact"], help=f"optimise through ({d['renderer']})")
+    g.add_argument("--renderer-weights", metavar="FILE", help="a renderer you trained (the shipped one)")
+    st = p.add_argument_group("style transfer")
+    st.add_argument("--style", metavar="IMAGE", help="paint in the style of this image (its textures and colours)")
+    st.add_argument(
+        "--style-weight",
+        type=non_negative_float,
+        metavar="W",
+        help=f"strength: at W a painting as far from the style as the photo pays W, against a pixel loss of about "
+        f"0.1 ({d['style_weight']})",
+    )
+    st.add_argument("--style-mode", choices=STYLE_MODES, help=f"all stroke values, or only colour ({d['style_mode']})")
+    st.add_argument(
+        "--vgg-weights", metavar="FILE", help=f"torchvision vgg16/vgg19 state dict (${VGG_WEIGHTS_ENV}, else random)"
+    )
+    st.add_argument("--preserve-colour", action="store_const", const=True, help="keep the photo's colours")
+    p.set_defaults(run=run_paint)
+
+
 def build_parser() -> Parser:
     parser = Parser(prog="paint", description="Turn a photo into a painting made of brush strokes.")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=Parser)
 
-    p = sub.add_parser("photo", help="paint a photo (the default command: 'paint PHOTO' means 'paint photo PHOTO')")
-    p.add_argument("photo", help="the photo to paint: JPEG, PNG (alpha is composited on the canvas), grayscale, 16-bit")
-    p.add_argument("--brush", default="oilpaint", help="brush name (see 'paint brushes'; default: oilpaint)")
-    p.add_argument("--strokes", type=positive_int, default=500, help="stroke budget (default: 500)")
-    p.add_argument("--size", type=positive_int, default=512, help="long side in pixels the strokes are fitted at")
-    p.add_argument("--render-size", type=positive_int, help="long side of the final PNG and SVG (default: --size)")
-    p.add_argument("--out", help="output folder (default: outputs/<photo>-<brush>/)")
-    p.add_argument("--seed", type=int, default=0, help="random seed; the same seed gives the same strokes")
-    p.add_argument("--canvas", default="white", help="canvas colour: white, black or #rrggbb (default: white)")
-    p.add_argument("--device", default="auto", choices=["auto", "cpu", "cuda"], help="where to optimise")
-    p.add_argument(
-        "--renderer",
-        default="neural",
-        choices=["neural", "exact"],
-        help="optimise through the trained network (fast) or the brush's exact renderer",
+    p = sub.add_parser(
+        "photo",
+        prog="paint",
+        usage="paint PHOTO [options]   (or: paint COMMAND ..., see below)",
+        description="Turn a photo into a painting made of brush strokes: painting.png, painting.svg, strokes.json, "
+        "process.gif and metrics.json.",
+        help="paint a photo (the default: 'paint PHOTO' means 'paint photo PHOTO')",
     )
-    p.add_argument("--steps", type=positive_int, help="optimiser steps per level (default: the painter's)")
-    p.add_argument("--opaque", action="store_true", help="fix opacity at 1 (for physical paint, see 'paint export')")
-    p.add_argument("--no-animation", action="store_true", help="skip process.gif")
-    p.add_argument("--quiet", action="store_true", help="no progress bar or summary")
-    p.add_argument("--style", metavar="IMAGE", help="paint in the style of this image (its textures and colours)")
-    p.add_argument(
-        "--style-weight",
-        type=non_negative_float,
-        metavar="W",
-        help="strength of the style; at W a painting as far from the style as the photo pays W, against a pixel loss "
-        f"of about 0.1 (default: {DEFAULT_STYLE_WEIGHT})",
-    )
-    p.add_argument(
-        "--style-mode",
-        choices=list(STYLE_MODES),
-        help="what the style may change: 'all' stroke parameters, or only stroke 'colour's (default: all)",
-    )
-    p.add_argument(
-        "--vgg-weights",
-        metavar="FILE",
-        help=f"torchvision vgg16/vgg19 ImageNet state dict for the style loss (default: ${VGG_WEIGHTS_ENV}, "
-        "else a random network)",
-    )
-    p.add_argument(
-        "--preserve-colour",
-        action="store_true",
-        help="keep the photo's colours: match the style image's colours to the photo first",
-    )
-    p.set_defaults(run=run_paint)
+    add_paint_options(p)
 
     p = sub.add_parser("render", help="draw a stroke file as PNG, SVG or GIF at any size")
     p.add_argument("strokes", help="a strokes.json file")
@@ -339,30 +420,56 @@ def build_parser() -> Parser:
     return parser
 
 
+def _subparsers(parser: Parser) -> argparse._SubParsersAction:
+    return next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
+
+
 def _command_names(parser: Parser) -> set[str]:
-    actions = [a for a in parser._actions if isinstance(a, argparse._SubParsersAction)]
-    return set(actions[0].choices) if actions else set()
+    return set(_subparsers(parser).choices)
 
 
 ERRORS: tuple[type[BaseException], ...] = (UsageError, ValueError, FileNotFoundError, OSError)
 
 
+def version() -> str:
+    from importlib.metadata import PackageNotFoundError
+    from importlib.metadata import version as installed
+
+    try:
+        return installed("paint-strokes")
+    except PackageNotFoundError:
+        return "unknown (not installed)"
+
+
+def main_help(parser: Parser) -> str:
+    """`paint --help`: the painting options, which are what people come for, then the other commands."""
+    photo = _subparsers(parser).choices["photo"]
+    others = [f"  paint {a.dest:<15} {a.help}" for a in _subparsers(parser)._choices_actions if a.dest != "photo"]
+    return photo.format_help() + "\nother commands (paint COMMAND --help):\n" + "\n".join(others) + "\n"
+
+
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     parser = build_parser()
-    if argv and not argv[0].startswith("-") and argv[0] not in _command_names(parser):
-        argv = ["photo", *argv]  # `paint PHOTO ...` is the main job
+    if not argv or argv[0] in ("-h", "--help"):
+        print(main_help(parser), end="")
+        return 0 if argv else 2
+    if argv[0] == "--version":
+        print(f"paint {version()}")
+        return 0
+    if argv[0] not in _command_names(parser):
+        argv = ["photo", *argv]  # `paint [OPTIONS] PHOTO [OPTIONS]` is the main job
     try:
         args = parser.parse_args(argv)
-        if args.command is None:
-            parser.print_help()
-            return 2
         run: Callable[[argparse.Namespace], int] = args.run
         return run(args)
+    except SettingsError as err:
+        print(f"paint: error: {err.named(flag)}", file=sys.stderr)
+        return 2
     except ERRORS as err:
         print(f"paint: error: {err}", file=sys.stderr)
         return 2
-    except KeyboardInterrupt:
+    except (KeyboardInterrupt, Terminated):
         print("paint: interrupted", file=sys.stderr)
         return 130
 

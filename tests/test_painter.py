@@ -1,21 +1,13 @@
-"""The painter: compositing, the stroke budget, the transport loss, and `paint PHOTO` end to end."""
+"""The painter: compositing, the stroke budget, the transport loss, the level plan."""
 
 from __future__ import annotations
 
-import io
-import json
-
-import cairosvg
-import imageio.v3 as iio
 import numpy as np
 import pytest
 import torch
-from conftest import psnr
 from PIL import Image
-from skimage import data
 
 import brushes
-from painter.cli import main
 from painter.losses import l1_loss, transport_loss
 from painter.progressive import Grid, PainterConfig, ProgressivePainter, composite, level_plan
 
@@ -80,72 +72,6 @@ def test_transport_loss_moves_a_stroke_towards_a_target_it_does_not_touch():
     assert x[0, 0] < 0.5  # moved more than halfway towards the square (centre x = 0.19)
 
 
-def photo_file(tmp_path, name="cat.png", size=(96, 64)):
-    path = tmp_path / name
-    Image.fromarray(data.chelsea()).resize(size).save(path)
-    return path
-
-
-def run(argv, capsys):
-    code = main([str(a) for a in argv])
-    out, err = capsys.readouterr()
-    return code, out, err
-
-
-FAST = ["--size", "64", "--steps", "8", "--quiet"]
-
-
-@pytest.mark.parametrize("renderer", ["exact", "neural"])
-def test_paint_photo_end_to_end(tmp_path, capsys, renderer):
-    photo = photo_file(tmp_path)
-    out = tmp_path / "out"
-    args = [photo, "--brush", "rectangle", "--strokes", "30", "--renderer", renderer, "--out", out, *FAST]
-    code, _, err = run(args, capsys)
-    assert code == 0, err
-    for name in ("painting.png", "painting.svg", "strokes.json", "process.gif", "metrics.json"):
-        assert (out / name).stat().st_size > 0
-    png = iio.imread(out / "painting.png")
-    assert png.shape == (43, 64, 3)
-    strokes = json.loads((out / "strokes.json").read_text())
-    assert strokes["brush"] == "rectangle" and 27 <= len(strokes["strokes"]) <= 30
-    svg = iio.imread(io.BytesIO(cairosvg.svg2png(url=str(out / "painting.svg"))))[..., :3]
-    assert psnr(png, svg) >= 30
-    # The painting resembles the photo far better than the blank canvas does.
-    photo_small = np.asarray(Image.open(photo).convert("RGB").resize((64, 43), Image.LANCZOS))
-    assert psnr(png, photo_small) > psnr(np.full_like(photo_small, 255), photo_small) + 3
-    metrics = json.loads((out / "metrics.json").read_text())
-    assert metrics["strokes"] == len(strokes["strokes"]) and metrics["psnr"] > 10 and metrics["seconds"] > 0
-    assert metrics["settings"]["renderer"] == renderer
-    # Same seed, same strokes.
-    code, _, _ = run([*args[: -len(FAST) - 2], "--out", tmp_path / "again", *FAST], capsys)
-    assert json.loads((tmp_path / "again" / "strokes.json").read_text())["strokes"] == strokes["strokes"]
-
-
-def test_render_size_draws_larger_and_no_animation_skips_the_gif(tmp_path, capsys):
-    out = tmp_path / "big"
-    code, _, err = run(
-        [
-            photo_file(tmp_path),
-            "--brush",
-            "rectangle",
-            "--strokes",
-            "10",
-            "--renderer",
-            "exact",
-            "--render-size",
-            "160",
-            "--no-animation",
-            "--out",
-            out,
-            *FAST,
-        ],
-        capsys,
-    )
-    assert code == 0, err
-    assert iio.imread(out / "painting.png").shape == (108, 160, 3)  # 43 x 64 fitted, scaled by 2.5
-    assert not (out / "process.gif").exists()
-
-
 def test_inputs_alpha_grayscale_sixteen_bit_and_exif_rotation(tmp_path):
     from painter.images import load_photo
 
@@ -170,79 +96,3 @@ def test_inputs_alpha_grayscale_sixteen_bit_and_exif_rotation(tmp_path):
     exif[0x0112] = 6  # "rotate 90 degrees clockwise to display"
     Image.fromarray(np.zeros((10, 30, 3), np.uint8)).save(tmp_path / "r.jpg", exif=exif)
     assert load_photo(tmp_path / "r.jpg").shape == (3, 30, 10)
-
-
-def bad_photo(tmp_path, case):
-    if case == "missing":
-        return tmp_path / "nope.jpg"
-    if case == "directory":
-        return tmp_path
-    path = tmp_path / f"{case}.jpg"
-    path.write_bytes(b"" if case == "empty" else b"this is not an image at all")
-    return path
-
-
-@pytest.mark.parametrize(
-    "case, message",
-    [("missing", "no such photo"), ("directory", "directory"), ("empty", "empty file"), ("text", "cannot read")],
-)
-def test_unreadable_photos_exit_2_and_write_nothing(tmp_path, capsys, case, message):
-    out = tmp_path / "out"
-    code, _, err = run([bad_photo(tmp_path, case), "--out", out, *FAST], capsys)
-    assert code == 2 and len(err.strip().splitlines()) == 1 and message in err
-    assert not out.exists()
-
-
-@pytest.mark.parametrize(
-    "option, value, message",
-    [
-        ("--strokes", "0", "must be at least 1"),
-        ("--strokes", "-5", "must be at least 1"),
-        ("--brush", "crayon", "unknown brush"),
-        ("--canvas", "mauve", "bad colour"),
-        ("--size", "8", "at least 32"),
-        ("--device", "tpu", "invalid choice"),
-    ],
-)
-def test_bad_options_exit_2_and_write_nothing(tmp_path, capsys, option, value, message):
-    out = tmp_path / "out"
-    code, _, err = run([photo_file(tmp_path), option, value, "--out", out, "--quiet"], capsys)
-    assert code == 2 and len(err.strip().splitlines()) == 1 and message in err
-    assert not out.exists()
-
-
-def test_ctrl_c_stops_cleanly_and_writes_the_strokes_so_far(tmp_path):
-    import signal
-    import subprocess
-    import sys
-
-    out = tmp_path / "out"
-    cmd = [
-        sys.executable,
-        "-m",
-        "painter.cli",
-        str(photo_file(tmp_path, size=(192, 128))),
-        "--brush",
-        "rectangle",
-        "--strokes",
-        "400",
-        "--size",
-        "128",
-        "--steps",
-        "200",
-        "--out",
-        str(out),
-    ]
-    proc = subprocess.Popen(cmd, stderr=subprocess.PIPE, text=True)
-    seen = ""
-    while "level 2/" not in seen:  # wait until painting is under way
-        char = proc.stderr.read(1)
-        assert char, f"paint ended before it could be interrupted: {seen[-300:]}"
-        seen += char
-    proc.send_signal(signal.SIGINT)
-    rest = proc.stderr.read()
-    assert proc.wait(timeout=120) == 130
-    assert "Traceback" not in rest and "interrupted" in rest
-    strokes = json.loads((out / "strokes.json").read_text())["strokes"]
-    assert 0 < len(strokes) < 400
-    assert iio.imread(out / "painting.png").shape == (85, 128, 3)

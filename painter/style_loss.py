@@ -113,6 +113,8 @@ def load_vgg_state_dict(path: str | os.PathLike) -> tuple[str, dict[str, torch.T
                 raise ValueError(f"{path}: {key} should have shape {shape}, got {got}")
             if not value.is_floating_point():
                 raise ValueError(f"{path}: {key} should hold floats, got {value.dtype}")
+            if not torch.isfinite(value).all():
+                raise ValueError(f"{path}: {key} holds NaN or infinite values; the file is damaged")
             weights[key] = value.float()
     return arch, weights
 
@@ -211,8 +213,8 @@ class RandomTextureFeatures(nn.Module):
 
 
 def resolve_vgg_path(arg: str | None) -> Path | None:
-    """The VGG weights file from --vgg-weights, else $PAINT_VGG_WEIGHTS, else None. Missing file: FileNotFoundError."""
-    source = "--vgg-weights"
+    """The VGG weights file named (vgg_weights), else $PAINT_VGG_WEIGHTS, else None. Missing file: FileNotFoundError."""
+    source = "vgg_weights"
     if not arg:
         arg, source = os.environ.get(VGG_WEIGHTS_ENV) or None, VGG_WEIGHTS_ENV
     if arg is None:

@@ -15,9 +15,10 @@ from skimage import data
 
 import brushes
 from painter.cli import main
+from painter.job import PaintJob
 from painter.progressive import ExactRenderer, PainterConfig, ProgressivePainter
-from painter.session import PaintJob
-from painter.style import VGG_WEIGHTS_ENV, vgg_conv_layers
+from painter.settings import PaintSettings
+from painter.style_loss import VGG_WEIGHTS_ENV, vgg_conv_layers
 
 # Tiny and fast: the exact renderer needs no trained weights; 24 strokes make two levels on a 64 px photo.
 FAST = ["--brush", "rectangle", "--renderer", "exact", "--strokes", "24", "--size", "64", "--steps", "8"]
@@ -82,8 +83,9 @@ def test_styled_painting_is_closer_to_the_style(paintings, files):
     assert styled["psnr"] > 10  # still a painting of the photo, not of the style image
     assert iio.imread(out / "style.png").shape == (64, 96, 3)
     assert (out / "painting.png").exists() and (out / "strokes.json").exists()
-    settings = styled["settings"]["style"]
-    assert settings["extractor"] == "random" and settings["mode"] == "all" and settings["weight"] == 0.5
+    settings = styled["settings"]
+    assert styled["run"]["style"]["extractor"] == "random"
+    assert settings["style_mode"] == "all" and settings["style_weight"] == 0.5
     # The fallback is announced in one line that says how to give VGG weights.
     assert len(err.strip().splitlines()) == 1 and "--vgg-weights" in err and VGG_WEIGHTS_ENV in err
 
@@ -93,14 +95,14 @@ def test_preserve_colour_keeps_the_photos_colours(paintings, files):
     preserved = np.abs(mean_colour(paintings["preserved"][0] / "painting.png") - photo).max()
     styled = np.abs(mean_colour(paintings["styled"][0] / "painting.png") - photo).max()
     assert preserved < 0.06 and preserved < styled / 2
-    assert paintings["preserved"][2]["settings"]["style"]["preserve_colour"] is True
+    assert paintings["preserved"][2]["settings"]["preserve_colour"] is True
 
 
 def test_the_weight_means_the_same_for_vgg_and_the_fallback(files):
     """At weight w the photo itself pays w, at every level, whichever network measures the style."""
     from painter.images import load_photo, resize_long_side
-    from painter.style import RandomTextureFeatures, VGGFeatures
-    from painter.stylise import StyleTerm
+    from painter.style_loss import RandomTextureFeatures, VGGFeatures
+    from painter.style_term import StyleTerm
 
     photo, style = load_photo(files / "cat.png"), load_photo(files / "coffee.png")
     for net in (RandomTextureFeatures(0), VGGFeatures("vgg16")):
@@ -170,16 +172,17 @@ def test_vgg_weights_work_end_to_end(files):
     assert code == 0, err
     assert err == ""  # no fallback note
     metrics = json.loads((out / "metrics.json").read_text())
-    assert metrics["settings"]["style"]["extractor"] == "vgg16"
-    assert metrics["settings"]["style"]["vgg_weights"] == str(files / "vgg16.pth")
+    assert metrics["run"]["style"]["extractor"] == "vgg16"
+    assert metrics["run"]["style"]["vgg_weights"] == str(files / "vgg16.pth")
     assert metrics["style_loss"]["photo"] > 0 and metrics["style_loss"]["painting"] > 0
 
 
 def test_vgg_weights_from_the_environment(files, monkeypatch):
     monkeypatch.setenv(VGG_WEIGHTS_ENV, str(files / "vgg16.pth"))
-    job = PaintJob.prepare(files / "cat.png", "rectangle", 8, 64, renderer="exact", style=files / "coffee.png")
-    assert job.settings["style"]["extractor"] == "vgg16"
-    assert job.painter.extra_loss is job.style and job.style.before > 0
+    settings = PaintSettings(brush="rectangle", strokes=8, size=64, renderer="exact", style=str(files / "coffee.png"))
+    job = PaintJob(files / "cat.png", settings)
+    assert job.style.extractor == "vgg16"
+    assert job.painter.extra_loss is job.style.term and job.style.term.before > 0
 
 
 def bad_weights(folder, case):
@@ -205,7 +208,7 @@ def bad_weights(folder, case):
         ("env-missing", f"(from {VGG_WEIGHTS_ENV})"),
         ("mode", "invalid choice: 'texture'"),
         ("weight", "must be a number of at least 0"),
-        ("no-style", "--preserve-colour needs --style IMAGE"),
+        ("no-style", "--preserve-colour: needs --style"),
     ],
 )
 def test_bad_style_input_exits_2_and_writes_nothing(files, tmp_path, monkeypatch, case, message):

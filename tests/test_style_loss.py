@@ -7,7 +7,7 @@ import pytest
 import torch
 from skimage import data, filters
 
-from painter.style import (
+from painter.style_loss import (
     VGG_WEIGHTS_ENV,
     RandomTextureFeatures,
     StyleLoss,

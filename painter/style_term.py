@@ -25,12 +25,11 @@ from dataclasses import dataclass, field
 import torch
 
 from painter.images import resize_long_side
-from painter.style import StyleLoss, gram_matrix, match_colour
+from painter.style_loss import StyleLoss, gram_matrix, match_colour
 
-# The parameter groups the style term may change, per --style-mode. In "colour" mode the shapes follow the
-# photo alone (the content loss still moves every group); only stroke colours answer to the style.
-STYLE_MODES = {"all": ("shape", "colour", "alpha"), "colour": ("colour",)}
-DEFAULT_STYLE_WEIGHT = 0.1  # chelsea in coffee's style, 300 strokes: style plain to see, the cat still clear
+# The parameter groups the style term may change, per PaintSettings.style_mode. In "colour" mode the shapes
+# follow the photo alone (the content loss still moves every group); only stroke colours answer to the style.
+STYLE_GROUPS = {"all": ("shape", "colour", "alpha"), "colour": ("colour",)}
 REFERENCE_FLOOR = 0.25  # least divisor (relative Gram error): a photo close to the style gets a gentle term
 
 
@@ -91,10 +90,3 @@ class StyleTerm:
         """Style loss of a whole image (3, H, W) at the finest level's scale (unweighted, not normalised)."""
         small = resize_long_side(image.to(self.device), self.side)
         return float(self._at(self.side)[0](small[None]))
-
-
-def check_style_mode(mode: str) -> tuple[str, ...]:
-    """The groups the style term may change in `mode`; ValueError naming the bad mode."""
-    if mode not in STYLE_MODES:
-        raise ValueError(f"unknown style mode {mode!r}; use one of {', '.join(STYLE_MODES)}")
-    return STYLE_MODES[mode]

@@ -1,0 +1,212 @@
+"""One painting, photo to result: open the inputs, paint, and hand back the painting with its metrics.
+
+This is the library API the command line, batch, video and web front ends all use:
+
+    from painter import PaintSettings, paint
+    result = paint("photo.jpg", PaintSettings(strokes=1000))
+    result.save("outputs/photo")            # painting.png, .svg, strokes.json, process.gif, metrics.json
+
+or, to watch it happen (and stop it early):
+
+    job = PaintJob("photo.jpg", PaintSettings())
+    for progress in job.run():
+        print(progress.strokes, progress.loss)
+    result = job.finish()
+
+Everything that can be wrong with the inputs is found when the job is opened, before any work.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import torch
+
+import brushes
+from brushes import Brush
+from painter.canvas import parse_colour, render_painting
+from painter.images import load_photo, resize_long_side
+from painter.metrics import peak_memory_mb, similarity
+from painter.progressive import ExactRenderer, Progress, level_sides, make_painter, painter_config
+from painter.settings import PaintSettings, SettingsError
+from painter.strokes import Painting
+
+EXACT_RESOLUTION = 64  # block resolution when optimising through the brush's exact renderer
+
+
+def pick_device(name: str) -> torch.device:
+    """'auto', 'cpu' or 'cuda' to a device; ValueError when CUDA is asked for but absent."""
+    if name == "auto":
+        return torch.device("cuda" if torch.cuda.is_available() else "cpu")
+    if name == "cuda" and not torch.cuda.is_available():
+        raise SettingsError("device", "cuda was asked for, but CUDA is not available here")
+    return torch.device(name)
+
+
+def open_renderer(brush: Brush, settings: PaintSettings, device: torch.device):
+    """The differentiable renderer the painter optimises through, and its block resolution in px."""
+    if settings.renderer == "exact":
+        return ExactRenderer(brush, EXACT_RESOLUTION), EXACT_RESOLUTION
+    from renderers import load_renderer
+
+    net = load_renderer(brush, settings.renderer_weights, device=device)
+    return net, net.resolution
+
+
+@dataclass
+class Style:
+    """The style term of a job and what metrics.json says of it."""
+
+    term: object  # painter.style_term.StyleTerm
+    image: torch.Tensor  # (3, H, W) the style image as given
+    groups: tuple[str, ...]  # the stroke value groups the style may change
+    extractor: str  # vgg16, vgg19 or random
+    weights: str | None  # the VGG weights file used
+
+
+def open_style(
+    settings: PaintSettings, target: torch.Tensor, background, resolution: int, sides: list[int], device
+) -> Style:
+    """Read the style image and weights and build the style term for painting `target` (3, h, w)."""
+    from painter.style_loss import resolve_vgg_path, style_features
+    from painter.style_term import STYLE_GROUPS, StyleTerm
+
+    try:
+        image = load_photo(settings.style, background)
+    except (ValueError, FileNotFoundError) as err:
+        raise SettingsError("style", str(err)) from None
+    vgg_path = resolve_vgg_path(settings.vgg_weights)
+    extractor, is_vgg = style_features(vgg_path)
+    term = StyleTerm(
+        extractor, image, target, settings.style_weight, resolution, sides, settings.preserve_colour, device=device
+    )
+    name = extractor.arch if is_vgg else "random"
+    return Style(term, image, STYLE_GROUPS[settings.style_mode], name, str(vgg_path) if vgg_path else None)
+
+
+@dataclass
+class PaintResult:
+    """A finished (or stopped) painting: its strokes, the photo it was painted from, and its metrics."""
+
+    painting: Painting
+    photo: torch.Tensor  # (3, H, W) the whole photo, composited on the canvas colour
+    image: torch.Tensor  # (3, h, w) the painting drawn at the settings' output size
+    settings: PaintSettings
+    metrics: dict
+    style_image: torch.Tensor | None = None  # (3, H, W) when painted in a style
+
+    def save(self, folder: str | Path) -> Path:
+        """Write painting.png, painting.svg, strokes.json, process.gif (if asked for) and metrics.json
+        into `folder`, replacing an earlier painting there as a whole (see painter.output_folder)."""
+        from painter.output_folder import save_result
+
+        return save_result(self, Path(folder))
+
+    def write(self, path: str | Path) -> Path:
+        """Write one file, its kind chosen by the extension (see painter.output_folder.SINGLE_FILES)."""
+        from painter.output_folder import write_single
+
+        return write_single(self, Path(path))
+
+
+class PaintJob:
+    """One photo being painted. Opening it checks and loads everything (ValueError / FileNotFoundError
+    naming the problem); `run()` yields progress; `finish()` at any moment gives the painting so far."""
+
+    def __init__(self, photo: str | Path, settings: PaintSettings | None = None) -> None:
+        self.started = time.perf_counter()
+        self.settings = settings = settings or PaintSettings()
+        self.brush = brushes.get_brush(settings.brush)
+        self.background = parse_colour(settings.canvas)
+        self.device = pick_device(settings.device)
+        self.photo = load_photo(photo, self.background)
+        target = resize_long_side(self.photo, settings.size)
+        net, self.resolution = open_renderer(self.brush, settings, self.device)
+        config = painter_config(
+            self.brush,
+            settings.strokes,
+            settings.quality,
+            seed=settings.seed,
+            opaque=settings.opaque,
+            steps=settings.steps,
+            renderer=settings.renderer,
+        )
+        self.style: Style | None = None
+        if settings.style is not None:
+            sides = level_sides(config, target.shape[1], target.shape[2])  # coarse to fine
+            self.style = open_style(settings, target, self.background, self.resolution, sides, self.device)
+            config.global_steps = 0  # the whole-canvas pass fits the photo alone: it would undo the style
+        term = self.style.term if self.style else None
+        self.painter = make_painter(
+            self.brush,
+            net,
+            self.resolution,
+            target,
+            self.background,
+            config,
+            renderer=settings.renderer,
+            device=self.device,
+            extra_loss=term if term is not None and term.weight > 0 else None,  # weight 0: scored, not optimised
+            extra_trainable=self.style.groups if self.style else None,
+        )
+        self.interrupted = False
+
+    @property
+    def total_steps(self) -> int:
+        return self.painter.total_steps()
+
+    def run(self) -> Iterator[Progress]:
+        """Paint, yielding progress after every optimiser step. Stop iterating to stop painting."""
+        return self.painter.run()
+
+    def finish(self, interrupted: bool = False) -> PaintResult:
+        """The painting so far, rendered at the output size and scored against the photo."""
+        painting = self.painter.painting()
+        image = render_painting(painting, self.settings.output_size)
+        metrics = {
+            **similarity(image, self.photo),
+            "strokes": len(painting),
+            "interrupted": interrupted,
+            "seconds": round(time.perf_counter() - self.started, 2),
+            "peak_memory_mb": peak_memory_mb(),
+        }
+        if self.style is not None:
+            # Both scored by the same unweighted loss at the same scale; lower is closer to the style.
+            metrics["style_loss"] = {"photo": self.style.term.before, "painting": self.style.term.score(image)}
+        metrics["settings"] = self.settings.to_dict()
+        metrics["run"] = self.run_info()
+        style_image = self.style.image if self.style else None
+        return PaintResult(painting, self.photo, image, self.settings, metrics, style_image)
+
+    def run_info(self) -> dict:
+        """What the settings became on this machine: the device, the renderer's size, the level plan."""
+        config, target = self.painter.config, self.painter.target
+        info = {
+            "device": str(self.device),
+            "renderer_resolution": self.resolution,
+            "steps_per_level": config.steps,
+            "levels": len(level_sides(config, target.shape[1], target.shape[2])),
+            "fit_width": target.shape[2],
+            "fit_height": target.shape[1],
+        }
+        if self.style is not None:
+            info["style"] = {"extractor": self.style.extractor, "vgg_weights": self.style.weights}
+            info["style"]["scored_at_px"] = self.style.term.side
+        return info
+
+
+def paint(
+    photo: str | Path, settings: PaintSettings | None = None, progress: Callable[[Progress], None] | None = None
+) -> PaintResult:
+    """Paint a photo: the painting and its metrics. `progress` is called after every optimiser step.
+
+    Example: ``paint("cat.jpg", PaintSettings(brush="markerpen", strokes=800)).save("out/cat")``.
+    """
+    job = PaintJob(photo, settings)
+    for step in job.run():
+        if progress is not None:
+            progress(step)
+    return job.finish()

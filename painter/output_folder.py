@@ -1,0 +1,141 @@
+"""Where a painting's files go, and the rule that keeps two runs from ever mixing in one folder.
+
+The rule: an output folder holds one painting's set of files. A folder that does not exist is made; a
+folder holding an earlier painting (it has that painting's metrics.json and nothing but painting files)
+is replaced as a whole; any other non-empty folder, or one that holds the photo being painted, is
+refused before any work. The new set is written into a hidden folder beside the target and swapped into
+its place only when complete, so an interrupted or failed write leaves the earlier painting as it was.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import tempfile
+from pathlib import Path
+
+import imageio.v3 as iio
+
+from painter.exporters import write_gif, write_image, write_svg
+from painter.files import atomic_path, to_uint8, write_bytes_atomic
+
+SET_FILES = ("painting.png", "painting.svg", "strokes.json", "process.gif", "style.png", "metrics.json")
+# One file chosen by its extension: `paint photo.jpg -o painting.svg`.
+SINGLE_FILES = (".png", ".jpg", ".jpeg", ".webp", ".svg", ".json", ".gif")
+
+
+def _is_earlier_painting(folder: Path) -> bool:
+    names = {p.name for p in folder.iterdir()}
+    if "metrics.json" not in names or not names <= set(SET_FILES):
+        return False
+    try:
+        return "settings" in json.loads((folder / "metrics.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return False
+
+
+def _check_writable(folder: Path, what: str) -> None:
+    """Make sure a file can be created in `folder` (the nearest existing ancestor, when it is missing)."""
+    place = folder
+    while not place.exists():
+        if place.parent == place:
+            break
+        place = place.parent
+    if not place.is_dir():
+        raise ValueError(f"cannot write {what}: {place} is a file, not a folder")
+    try:
+        fd, probe = tempfile.mkstemp(prefix=".paint-probe-", dir=place)
+    except OSError as err:
+        raise ValueError(f"cannot write {what}: {place} is not writable ({err.strerror})") from None
+    os.close(fd)
+    os.remove(probe)
+
+
+def check_folder(folder: str | Path, photo: str | Path | None = None) -> Path:
+    """Check, before painting, that `folder` can take a painting under the rule above; ValueError if not."""
+    folder = Path(folder)
+    if not str(folder):
+        raise ValueError("the output folder name is empty")
+    if folder.exists() and not folder.is_dir():
+        raise ValueError(f"output folder {folder} is a file")
+    if folder.is_dir():
+        if photo is not None and Path(photo).resolve().parent == folder.resolve():
+            raise ValueError(f"output folder {folder} holds the photo being painted; choose another folder")
+        if any(folder.iterdir()) and not _is_earlier_painting(folder):
+            raise ValueError(
+                f"output folder {folder} holds other files; choose an empty or new folder (an earlier "
+                "painting's folder is replaced as a whole)"
+            )
+    _check_writable(folder.parent, f"into {folder}")  # the new set is made beside the folder
+    return folder
+
+
+def save_result(result, folder: Path) -> Path:
+    """Write a PaintResult's set of files as `folder`, replacing an earlier painting there as a whole."""
+    check_folder(folder)
+    folder.parent.mkdir(parents=True, exist_ok=True)
+    partial = Path(tempfile.mkdtemp(prefix=f".{folder.name}.partial-", dir=folder.parent))
+    try:
+        _write_set(result, partial)
+        if folder.exists():
+            old = Path(tempfile.mkdtemp(prefix=f".{folder.name}.old-", dir=folder.parent))
+            os.replace(folder, old / "set")
+            os.replace(partial, folder)
+            shutil.rmtree(old, ignore_errors=True)
+        else:
+            os.replace(partial, folder)
+    except OSError as err:
+        raise OSError(err.errno, f"cannot write the painting into {folder}: {err.strerror or err}") from None
+    finally:
+        if partial.exists():
+            shutil.rmtree(partial, ignore_errors=True)
+    return folder
+
+
+def _write_set(result, folder: Path) -> None:
+    """Every file of the set into `folder` (a private, fresh folder: no atomic renames needed)."""
+    os.chmod(folder, 0o777 & ~_umask())  # mkdtemp makes it private; the result gets the usual permissions
+    size = result.settings.output_size
+    write_image(result.image, folder / "painting.png")
+    write_svg(result.painting, folder / "painting.svg", size)
+    (folder / "strokes.json").write_text(result.painting.to_json(), encoding="utf-8")
+    if result.settings.animation:
+        write_gif(result.painting, folder / "process.gif")
+    if result.style_image is not None:
+        write_image(result.style_image, folder / "style.png")
+    (folder / "metrics.json").write_text(json.dumps(result.metrics, indent=1), encoding="utf-8")
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+def check_single(path: str | Path) -> Path:
+    """Check, before painting, that one output file of this kind can be written at `path`."""
+    path = Path(path)
+    if path.suffix.lower() not in SINGLE_FILES:
+        kinds = ", ".join(SINGLE_FILES)
+        raise ValueError(f"unknown output type {path.suffix or '(none)'!r} for {path}; use one of {kinds}")
+    if path.is_dir():
+        raise ValueError(f"output file {path} is a folder")
+    _check_writable(path.parent, str(path))
+    return path
+
+
+def write_single(result, path: Path) -> Path:
+    """One file of the painting, its kind chosen by the extension (SINGLE_FILES), written atomically."""
+    check_single(path)
+    suffix = path.suffix.lower()
+    if suffix == ".svg":
+        write_svg(result.painting, path, result.settings.output_size)
+    elif suffix == ".json":
+        write_bytes_atomic(path, result.painting.to_json().encode("utf-8"))
+    elif suffix == ".gif":
+        write_gif(result.painting, path)
+    else:
+        with atomic_path(path) as tmp:
+            iio.imwrite(tmp, to_uint8(result.image), extension=suffix)
+    return path

@@ -1,0 +1,137 @@
+"""Every choice of one painting, in one frozen dataclass: each default with its reason, validated in one place.
+
+The command line builds a `PaintSettings` from its flags, the library API takes one, and `metrics.json`
+records `asdict(settings)`. A new painting option is a field here, its flag in the CLI, and the code that
+uses it.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from painter.canvas import parse_colour
+
+QUALITIES = ("draft", "normal", "fine")  # fastest first; the painter's presets (painter.progressive)
+RENDERERS = ("neural", "exact")
+DEVICES = ("auto", "cpu", "cuda")
+STYLE_MODES = ("all", "colour")
+
+MIN_FIT_SIDE = 32  # below this many pixels on the long side a photo has nothing left to paint
+MAX_FIT_SIDE = 4096  # 4096 px already takes 64x the work of the default 512; beyond, memory runs out
+MAX_RENDER_SIDE = 16384  # a 16384 px PNG is 0.8 GB of canvas while drawing; larger is not a screen or a print
+MAX_STROKES = 200_000  # 12,000 strokes is dense at 1024 px; 200,000 covers 4096 px at that density
+MAX_SEED = 2**63 - 1  # torch generators take a signed 64-bit seed
+MAX_STYLE_WEIGHT = 1000.0  # at 1000 the photo no longer counts at all; larger only overflows
+
+
+class SettingsError(ValueError):
+    """A bad value for one field. `field` names it, and `{name}` in `reason` names another field, so that a
+    front end can say its own names instead (the CLI its flags): `error.named(lambda field: "--" + field)`."""
+
+    def __init__(self, field_name: str, reason: str) -> None:
+        self.field, self.reason = field_name, reason
+        super().__init__(self.named(str))
+
+    def named(self, name: Callable[[str], str]) -> str:
+        """The message with every field named by `name(field)`."""
+        reason = re.sub(r"\{(\w+)\}", lambda m: name(m.group(1)), self.reason)
+        return f"{name(self.field)}: {reason}"
+
+
+@dataclass(frozen=True)
+class PaintSettings:
+    """How to paint a photo. Every field has a default; `PaintSettings(strokes=2000)` changes one.
+
+    Example: ``paint("photo.jpg", PaintSettings(brush="watercolor", strokes=1000))``.
+    """
+
+    brush: str = "oilpaint"  # the brush people expect of a painting; `paint brushes` lists the others
+    strokes: int = 500  # a recognisable painting with visible strokes; detail needs thousands
+    quality: str = "normal"  # draft | normal | fine: optimiser effort per stroke (see painter.progressive)
+    size: int = 512  # long side, px, the strokes are fitted at: detail costs time as the square of it
+    render_size: int | None = None  # long side of the final PNG and SVG (None: `size`); strokes redraw sharp
+    canvas: str = "white"  # the ground: white paper, "black" or "#rrggbb"
+    seed: int = 0  # the same seed gives the same strokes (on one machine, see the README)
+    device: str = "auto"  # where to optimise: a GPU when there is one, else the CPU
+    renderer: str = "neural"  # optimise through the trained network (fast) or the brush's exact renderer
+    renderer_weights: str | None = None  # a renderer checkpoint you trained (None: the shipped one)
+    steps: int | None = None  # optimiser steps per level (None: the quality preset's)
+    opaque: bool = False  # fix every stroke's opacity at 1, for physical paint that does not blend
+    animation: bool = True  # also write process.gif, the painting being made
+    style: str | None = None  # paint in the style of this image (None: no style transfer)
+    style_weight: float = 0.1  # chelsea in coffee's style, 300 strokes: the style plain, the cat still clear
+    style_mode: str = "all"  # what the style may change: "all" stroke values, or only their "colour"
+    vgg_weights: str | None = None  # torchvision vgg16/vgg19 state dict (None: $PAINT_VGG_WEIGHTS or a random net)
+    preserve_colour: bool = False  # keep the photo's colours: the style image's colours are matched first
+
+    def __post_init__(self) -> None:
+        validate(self)
+
+    @property
+    def output_size(self) -> int:
+        """Long side of the final PNG and SVG, px."""
+        return self.render_size or self.size
+
+    def replace(self, **changes) -> PaintSettings:
+        """A copy with some fields changed (validated again)."""
+        return dataclasses.replace(self, **changes)
+
+    def to_dict(self) -> dict:
+        """The settings as plain JSON values (what metrics.json records)."""
+        return dataclasses.asdict(self)
+
+
+def defaults() -> dict:
+    """Every field's default value, by name."""
+    return {f.name: f.default for f in dataclasses.fields(PaintSettings)}
+
+
+def _whole(name: str, value, low: int, high: int) -> None:
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise SettingsError(name, f"expected a whole number, got {value!r}")
+    if not low <= value <= high:
+        raise SettingsError(name, f"must be between {low} and {high}, got {value}")
+
+
+def _choice(name: str, value, choices: tuple[str, ...]) -> None:
+    if value not in choices:
+        raise SettingsError(name, f"unknown value {value!r}; use one of {', '.join(choices)}")
+
+
+def validate(s: PaintSettings) -> None:
+    """Check every field; SettingsError naming the field and the bad value. The brush name and the files
+    (style image, weights) are checked where they are opened."""
+    if not isinstance(s.brush, str) or not s.brush:
+        raise SettingsError("brush", f"expected a brush name, got {s.brush!r}")
+    _whole("strokes", s.strokes, 1, MAX_STROKES)
+    _choice("quality", s.quality, QUALITIES)
+    _whole("size", s.size, MIN_FIT_SIDE, MAX_FIT_SIDE)
+    if s.render_size is not None:
+        _whole("render_size", s.render_size, 16, MAX_RENDER_SIDE)
+    try:
+        parse_colour(s.canvas)
+    except (ValueError, AttributeError):
+        raise SettingsError("canvas", f"expected white, black or #rrggbb, got {s.canvas!r}") from None
+    _whole("seed", s.seed, 0, MAX_SEED)
+    _choice("device", s.device, DEVICES)
+    _choice("renderer", s.renderer, RENDERERS)
+    if s.steps is not None:
+        _whole("steps", s.steps, 1, 10_000)
+    _choice("style_mode", s.style_mode, STYLE_MODES)
+    weight = s.style_weight
+    if isinstance(weight, bool) or not isinstance(weight, int | float) or math.isnan(weight):
+        raise SettingsError("style_weight", f"expected a number, got {weight!r}")
+    if not 0 <= weight <= MAX_STYLE_WEIGHT:
+        raise SettingsError("style_weight", f"must be between 0 and {MAX_STYLE_WEIGHT:g}, got {weight:g}")
+    if s.style is None:
+        default = defaults()
+        styled = ("style_weight", "style_mode", "vgg_weights", "preserve_colour")
+        given = [name for name in styled if getattr(s, name) != default[name]]
+        if given:
+            raise SettingsError(given[0], "needs {style}")
+    if s.renderer == "exact" and s.renderer_weights is not None:
+        raise SettingsError("renderer_weights", "weights are for the neural renderer; {renderer} is exact")

@@ -1,0 +1,99 @@
+"""The library API: paint(photo, settings) -> PaintResult, PaintJob step by step, and the output folder rule."""
+
+from __future__ import annotations
+
+import io
+import json
+
+import cairosvg
+import imageio.v3 as iio
+import numpy as np
+import pytest
+from conftest import psnr
+from PIL import Image
+from skimage import data
+
+from painter import PaintJob, PaintSettings, paint
+
+FAST = PaintSettings(brush="rectangle", strokes=12, size=48, renderer="exact", steps=4)
+
+
+@pytest.fixture
+def photo(tmp_path):
+    path = tmp_path / "cat.png"
+    Image.fromarray(data.chelsea()).resize((72, 48)).save(path)
+    return path
+
+
+def test_paint_returns_a_painting_that_resembles_the_photo(photo):
+    seen = []
+    result = paint(photo, FAST, progress=seen.append)
+    assert 11 <= len(result.painting) <= 12 and result.image.shape == (3, 32, 48)
+    assert seen and seen[-1].strokes == len(result.painting)
+    blank = np.ones((32, 48, 3))
+    small = np.asarray(Image.open(photo).convert("RGB").resize((48, 32), Image.LANCZOS)) / 255
+    painted = result.image.permute(1, 2, 0).numpy()
+    assert psnr(painted, small) > psnr(blank, small) + 3
+    m = result.metrics
+    assert m["strokes"] == len(result.painting) and m["interrupted"] is False
+    assert m["settings"] == FAST.to_dict() and m["run"]["fit_width"] == 48
+
+
+def test_save_writes_the_whole_set_and_the_svg_matches_the_png(photo, tmp_path):
+    folder = paint(photo, FAST).save(tmp_path / "out")
+    names = sorted(p.name for p in folder.iterdir())
+    assert names == ["metrics.json", "painting.png", "painting.svg", "process.gif", "strokes.json"]
+    png = iio.imread(folder / "painting.png")
+    svg = iio.imread(io.BytesIO(cairosvg.svg2png(url=str(folder / "painting.svg"))))[..., :3]
+    assert psnr(png, svg) >= 30
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")]  # no partial set left beside it
+
+
+def test_an_earlier_painting_is_replaced_as_a_whole(photo, tmp_path):
+    out = tmp_path / "out"
+    paint(photo, FAST).save(out)
+    first = (out / "strokes.json").read_text()
+    paint(photo, FAST.replace(seed=1, animation=False)).save(out)
+    assert not (out / "process.gif").exists()  # nothing of the first run is left beside the second
+    assert (out / "strokes.json").read_text() != first
+    assert json.loads((out / "metrics.json").read_text())["settings"]["seed"] == 1
+
+
+@pytest.mark.parametrize("case", ["other files", "photo inside", "a file", "unwritable"])
+def test_unsuitable_output_folders_are_refused_before_painting(photo, tmp_path, case):
+    from painter.output_folder import check_folder
+
+    folder = {"other files": tmp_path / "mine", "photo inside": tmp_path, "a file": photo}.get(case)
+    if case == "other files":
+        folder.mkdir()
+        (folder / "notes.txt").write_text("keep me")
+    if case == "unwritable":
+        folder = "/proc/paint-test/out"
+    message = {
+        "other files": "holds other files",
+        "photo inside": "holds the photo being painted",
+        "a file": "is a file",
+        "unwritable": "not writable",
+    }[case]
+    with pytest.raises(ValueError, match=message):
+        check_folder(folder, photo)
+
+
+def test_a_stopped_job_gives_the_strokes_so_far(photo):
+    job = PaintJob(photo, FAST.replace(strokes=40))
+    for progress in job.run():
+        if progress.level == 2:
+            break
+    result = job.finish(interrupted=True)
+    assert 0 < len(result.painting) < 40 and result.metrics["interrupted"] is True
+
+
+@pytest.mark.parametrize("name", ["p.png", "p.jpg", "p.webp", "p.svg", "p.json", "p.gif"])
+def test_write_one_file_chosen_by_its_extension(photo, tmp_path, name):
+    result = paint(photo, FAST)
+    path = result.write(tmp_path / name)
+    assert path.stat().st_size > 0 and [p.name for p in tmp_path.iterdir() if p.name.startswith("p.")] == [name]
+
+
+def test_same_seed_same_strokes(photo):
+    assert paint(photo, FAST).painting.strokes.equal(paint(photo, FAST).painting.strokes)
