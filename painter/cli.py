@@ -197,13 +197,14 @@ def point_mm(text: str) -> tuple[float, float]:
 def run_train_renderer(args: argparse.Namespace) -> int:
     import torch
 
-    from renderers import shipped_weights
+    from renderers import resolve_weights
+    from renderers.checkpoint import TRAINED
     from renderers.train import TrainConfig, train_renderer
 
     brush = brushes.get_brush(args.brush)
     if args.threads:
         torch.set_num_threads(args.threads)
-    out = args.out or shipped_weights(brush)
+    out = resolve_weights(brush, args.out or TRAINED)
     config = TrainConfig(steps=args.steps, batch=args.batch)
     summary = train_renderer(brush, out, config, device=args.device, resume=args.resume, cache=args.cache)
     print(
@@ -326,7 +327,11 @@ def build_parser() -> Parser:
     p.add_argument("--steps", type=positive_int, default=10_000, help="total optimiser steps (default: 10000)")
     p.add_argument("--batch", type=positive_int, default=64, help="strokes per step (default: 64)")
     p.add_argument("--device", default="auto", choices=["auto", "cpu", "cuda"], help="where to train (default: auto)")
-    p.add_argument("--out", help="checkpoint file (default: the weights shipped in the package, which it replaces)")
+    p.add_argument(
+        "--out",
+        metavar="WEIGHTS",
+        help="a name, kept in your user folder as renderers/<brush>-<name>.pt (default: trained), or a file path",
+    )
     p.add_argument("--resume", action="store_true", help="continue from the checkpoint in --out")
     p.add_argument("--threads", type=positive_int, help="CPU threads for torch; 1 is fastest on a busy machine")
     p.add_argument("--cache", default=".cache/renderers", help="folder for pre-rendered training strokes")
@@ -334,7 +339,11 @@ def build_parser() -> Parser:
 
     p = sub.add_parser("eval-renderer", help="PSNR of a brush's neural renderer against the brush itself")
     p.add_argument("--brush", required=True, help="brush name (see 'paint brushes')")
-    p.add_argument("--weights", help="checkpoint file (default: the shipped weights)")
+    p.add_argument(
+        "--weights",
+        metavar="WEIGHTS",
+        help="shipped (the default), the name of weights you trained (e.g. trained), or a file path",
+    )
     p.set_defaults(run=run_eval_renderer)
     return parser
 
