@@ -48,11 +48,16 @@ def _to_float_rgba(image: Image.Image) -> np.ndarray:
     return np.asarray(image.convert("RGBA"), dtype=np.float32) / 255.0
 
 
+def long_side_size(height: int, width: int, long_side: int) -> tuple[int, int]:
+    """(height, width) scaled so the longer side is `long_side`, aspect kept, each at least 1 pixel."""
+    scale = long_side / max(height, width)
+    return max(1, round(height * scale)), max(1, round(width * scale))
+
+
 def resize_long_side(image: torch.Tensor, long_side: int) -> torch.Tensor:
     """Resize (3, H, W) so its longer side is `long_side`, aspect kept, antialiased. (3, h, w)."""
     _, h, w = image.shape
-    scale = long_side / max(h, w)
-    size = (max(1, round(h * scale)), max(1, round(w * scale)))
+    size = long_side_size(h, w, long_side)
     if size == (h, w):
         return image
     return resize(image, size)
