@@ -53,8 +53,9 @@ def write_svg(painting: Painting, path: str | Path, long_side: int | None = None
 def write_gif(painting: Painting, path: str | Path, long_side: int | None = None) -> None:
     """The painting being made; `long_side` as asked, else the painting's size up to GIF_LONG_SIDE."""
     side = long_side or min(max(painting.width, painting.height), GIF_LONG_SIDE)
-    images = np.stack([to_uint8(f) for f in frames(painting, side, GIF_FRAMES)])
-    durations = [GIF_FRAME_MS] * (len(images) - 1) + [GIF_HOLD_MS]
+    images = np.stack([to_uint8(f) for f in frames(painting, side, GIF_FRAMES)])  # (F, H, W, 3)
+    # A painting without strokes is one frame, the bare canvas; PIL takes a list of durations only for several.
+    durations = [GIF_FRAME_MS] * (len(images) - 1) + [GIF_HOLD_MS] if len(images) > 1 else GIF_HOLD_MS
     with atomic_path(path) as tmp:
         iio.imwrite(tmp, images, extension=".gif", duration=durations, loop=0)
 
