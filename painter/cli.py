@@ -163,9 +163,7 @@ def run_export(args: argparse.Namespace) -> int:
     )
     machine = plotter.Machine(pen_up=args.pen_up, pen_down=args.pen_down, servo=args.servo, feed=args.feed)
     plot = plotter.plan_plot(load_painting(args.strokes), settings)
-    plotter.WRITERS[fmt](plot, args.output, machine)
-    if args.preview:
-        plotter.write_preview(plot, args.preview)
+    plotter.write_plot(plot, fmt, args.output, machine, args.preview)
     s = plot.stats
     print(f"wrote {args.output}" + (f" and {args.preview}" if args.preview else ""))
     joined = f" ({s.pen_down / 1000:.2f} m with joins)" if args.join > 0 else ""

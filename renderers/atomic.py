@@ -30,6 +30,8 @@ def atomic_path(path: str | Path) -> Iterator[Path]:
         yield Path(tmp)
         os.replace(tmp, path)
     except OSError as err:
+        if getattr(err, "written_path", None) is not None:
+            raise  # already names its file: an atomic_path nested in this one failed
         raise _naming(err, path, tmp) from None
     finally:
         if tmp is not None and os.path.exists(tmp):
@@ -42,7 +44,9 @@ def _naming(err: OSError, path: Path, tmp: str | None) -> OSError:
     if err.filename is not None and str(err.filename) not in (tmp, str(path)):
         reason += f": {str(err.filename)!r}"  # e.g. the folder that could not be made
     message = f"cannot write {str(path)!r}: {reason}"
-    return OSError(err.errno, message) if err.errno is not None else OSError(message)
+    named = OSError(err.errno, message) if err.errno is not None else OSError(message)
+    named.written_path = str(path)  # type: ignore[attr-defined]
+    return named
 
 
 def write_bytes_atomic(path: str | Path, data: bytes) -> None:

@@ -18,6 +18,8 @@ from renderers.checkpoint import load_checkpoint, save_checkpoint
 
 RECTANGLE = brushes.get_brush("rectangle")
 
+pytestmark = pytest.mark.usefixtures("one_thread")
+
 
 @pytest.fixture
 def home(tmp_path, monkeypatch):

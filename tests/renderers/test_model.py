@@ -14,6 +14,8 @@ from renderers.train import evaluate
 ALL = brushes.all_brushes()
 PSNR_FLOOR = 25.0  # dB on 200 held-out strokes; the shipped weights measure well above it (see the model card)
 
+pytestmark = pytest.mark.usefixtures("one_thread")
+
 
 @pytest.mark.parametrize("brush", ALL, ids=lambda b: b.name)
 def test_shapes_and_ranges(brush):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 import torch
 from tiny_nets import tiny, tiny_training
 
@@ -9,6 +10,8 @@ import brushes
 from renderers import RendererConfig, load_renderer
 from renderers.checkpoint import load_checkpoint, save_checkpoint
 from renderers.train import train_renderer
+
+pytestmark = pytest.mark.usefixtures("one_thread")
 
 
 def test_tiny_renderer_learns(tmp_path):
