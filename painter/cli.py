@@ -122,7 +122,7 @@ def run_render(args: argparse.Namespace) -> int:
 
 def run_brushes(args: argparse.Namespace) -> int:
     if args.preview:
-        from painter.preview import brush_sheet
+        from painter.brush_sheet import brush_sheet
 
         if not args.preview.lower().endswith(".png"):
             raise ValueError(f"the preview sheet is a PNG; got {args.preview!r}")
