@@ -37,13 +37,14 @@ from painter.strokes import Painting
 EXACT_RESOLUTION = 64  # block resolution when optimising through the brush's exact renderer
 
 
-def pick_device(name: str) -> torch.device:
-    """'auto', 'cpu' or 'cuda' to a device; ValueError when CUDA is asked for but absent."""
-    if name == "auto":
-        return torch.device("cuda" if torch.cuda.is_available() else "cpu")
-    if name == "cuda" and not torch.cuda.is_available():
-        raise SettingsError("device", "cuda was asked for, but CUDA is not available here")
-    return torch.device(name)
+def open_device(name: str) -> torch.device:
+    """The device named by PaintSettings.device; SettingsError when it is not here."""
+    from renderers.model import pick_device
+
+    try:
+        return pick_device(name)
+    except ValueError as err:
+        raise SettingsError("device", str(err)) from None
 
 
 def open_renderer(brush: Brush, settings: PaintSettings, device: torch.device):
@@ -121,8 +122,8 @@ class PaintJob:
         self.settings = settings = settings or PaintSettings()
         self.brush = brushes.get_brush(settings.brush)
         self.background = parse_colour(settings.canvas)
-        self.device = pick_device(settings.device)
-        self.photo = load_photo(photo, self.background)
+        self.device = open_device(settings.device)
+        self.photo = load_photo(photo, self.background, max_side=max(settings.size, settings.output_size))
         target = resize_long_side(self.photo, settings.size)
         net, self.resolution = open_renderer(self.brush, settings, self.device)
         config = painter_config(
