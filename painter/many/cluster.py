@@ -55,6 +55,8 @@ def connect(address: str | None = None, cpus: int | None = None) -> bool:
     'host:port' or 'ray://host:port'; None starts a private Ray instance here, bound to 127.0.0.1, with
     `cpus` CPUs (default: this machine's usable cores). Returns whether this call started or joined Ray
     (False when this process was connected already). ValueError naming the address when it fails."""
+    if address not in (None, "auto"):
+        check_reachable(address)  # Ray itself would retry an unreachable address for a minute
     if "ray" in sys.modules and sys.modules["ray"].is_initialized():
         return False
     if address is None:
@@ -62,8 +64,6 @@ def connect(address: str | None = None, cpus: int | None = None) -> bool:
         # Read when Ray is imported, so only effective if it was not imported before.
         os.environ.setdefault("RAY_ENABLE_WINDOWS_OR_OSX_CLUSTER", "0")
     ray = _import_ray()
-    if address not in (None, "auto"):
-        check_reachable(address)
     quiet = {"include_dashboard": False, "log_to_driver": False, "logging_level": logging.WARNING}
     try:
         if address is None:

@@ -189,11 +189,13 @@ def paint_batch(items, settings, runner, quiet: bool):
     finished: dict[str, Outcome] = {}
     index_of = {str(item.photo): i for i, item in enumerate(items)}
 
+    def show() -> None:
+        bar.set_postfix_str(", ".join(items[i].photo.name for i in partial), refresh=False)
+        bar.update(round(len(finished) + sum(partial.values()), 2) - bar.n)  # redraws at most every 0.1 s
+
     def progress(index: int, done: int, total: int) -> None:
         partial[index] = done / max(1, total)
-        bar.n = round(len(finished) + sum(partial.values()), 2)
-        bar.set_postfix_str(", ".join(items[i].photo.name for i in partial), refresh=False)
-        bar.refresh()
+        show()
 
     previous = signal.signal(signal.SIGTERM, _terminate)
     stopped = None
@@ -204,8 +206,7 @@ def paint_batch(items, settings, runner, quiet: bool):
             partial.pop(index_of[outcome.photo], None)
             if outcome.status == "failed":
                 tqdm.write(f"paint: {outcome.photo}: {outcome.error}", file=sys.stderr)
-            bar.n = round(len(finished) + sum(partial.values()), 2)
-            bar.refresh()
+            show()
     except KeyboardInterrupt:
         stopped = "interrupt"
     except Terminated:

@@ -331,8 +331,9 @@ def flicker(painted: list[np.ndarray], source: list[np.ndarray]) -> dict:
     scaled = [s if s.shape[:2] == size else to_uint8(resize(from_uint8(s), tuple(size))) for s in source]
 
     def change(frames: list[np.ndarray]) -> float:
-        stack = np.stack(frames).astype(np.float32) / 255  # (T, H, W, 3)
-        return float(np.abs(np.diff(stack, axis=0)).mean())
+        pairs = zip(frames[:-1], frames[1:], strict=True)
+        total = sum(float(np.abs(b.astype(np.int16) - a.astype(np.int16)).mean()) for a, b in pairs)
+        return total / (len(frames) - 1) / 255
 
     painted_change, source_change = change(painted), change(scaled)
     ratio = painted_change / source_change if source_change > 1e-6 else None
