@@ -98,3 +98,27 @@ def test_an_unreachable_cluster_is_one_line_exit_2_and_nothing_written(photos, t
     assert not out.exists()
     with pytest.raises(ValueError, match="bad Ray address"):
         check_reachable("nowhere")
+
+
+def test_a_clip_in_chunks_on_ray_joins_in_order(cluster, tmp_path):
+    import torch
+    from test_video import moving_square
+
+    from painter.many.video import VideoOptions, paint_clip, paint_frames, read_clip
+
+    clip = read_clip(moving_square(tmp_path / "clip.mp4", frames=4))
+    settings = FAST.replace(size=48)
+    options = VideoOptions(refine_steps=4)
+    strokes, seconds = paint_clip(clip, settings, options, RayRunner(workers=2), chunks=2)
+    assert len(strokes) == len(seconds) == 4
+
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)
+    try:
+        # Each chunk is the frames painted alone from its keyframe: frames 1-2, then 3-4.
+        parts = (clip.frames[:2], clip.frames[2:])
+        alone = [f.strokes for part in parts for f in paint_frames(part, settings, options)]
+    finally:
+        torch.set_num_threads(threads)
+    for ours, theirs in zip(strokes, alone, strict=True):
+        assert torch.allclose(ours, theirs, atol=1e-6)
