@@ -17,6 +17,7 @@ import logging
 import os
 import socket
 import sys
+import uuid
 from collections import deque
 from urllib.parse import urlsplit
 
@@ -83,15 +84,32 @@ def disconnect() -> None:
     ray.shutdown()
 
 
-class PainterWorker:
-    """A Ray actor's body: runs task functions, sending progress to the driver through a Ray queue."""
+class ProgressBoard:
+    """A Ray actor holding the progress messages of every worker until the driver takes them."""
 
-    def __init__(self, progress, threads: int) -> None:
+    def __init__(self) -> None:
+        self.messages: list[tuple[int, int, int]] = []
+
+    def put(self, message: tuple[int, int, int]) -> None:
+        self.messages.append(message)
+
+    def take(self) -> list[tuple[int, int, int]]:
+        taken, self.messages = self.messages, []
+        return taken
+
+
+class PainterWorker:
+    """A Ray actor's body: runs task functions, posting progress to the driver's ProgressBoard. It finds
+    the board by name, so a restarted actor needs nothing but its two small constructor arguments."""
+
+    def __init__(self, board: str, threads: int) -> None:
+        import ray
+
         from painter.many.tasks import set_threads
 
         os.environ["OMP_NUM_THREADS"] = str(threads)
         set_threads(threads)
-        self.progress = progress
+        self.board = ray.get_actor(board)
 
     def call(self, fn, index: int, task):
         import time
@@ -103,12 +121,9 @@ class PainterWorker:
             now = time.monotonic()
             if now - last >= REPORT_EVERY or done == total:
                 last = now
-                self.progress.put_nowait((index, done, total))
+                self.board.put.remote((index, done, total))
 
         return fn(task, report=report)
-
-    def pid(self) -> int:
-        return os.getpid()
 
 
 class RayRunner:
@@ -117,17 +132,17 @@ class RayRunner:
 
     def __init__(self, workers: int | None = None) -> None:
         ray = _import_ray()
-        from ray.util.queue import Queue
 
         cpus = max(1, int(ray.cluster_resources().get("CPU", 1)))
         self.workers = min(workers or cpus, cpus)  # actors beyond the CPUs would wait forever for one
-        self.progress = Queue()
+        self.board_name = f"paint-progress-{uuid.uuid4().hex}"
+        self.board = ray.remote(num_cpus=0)(ProgressBoard).options(name=self.board_name).remote()
         self._actor = ray.remote(num_cpus=1, max_restarts=MAX_ATTEMPTS, max_task_retries=MAX_ATTEMPTS)(PainterWorker)
         self.actors = [self._new_actor() for _ in range(self.workers)]
         self.running: dict[int, object] = {}  # task index -> the actor painting it
 
     def _new_actor(self):
-        return self._actor.remote(self.progress, 1)
+        return self._actor.remote(self.board_name, 1)
 
     def run(self, fn, tasks, on_progress=None, failed=None, load=None):
         import ray
@@ -173,16 +188,16 @@ class RayRunner:
         self._drain(on_progress)
 
     def _drain(self, on_progress) -> None:
-        size = self.progress.qsize()
-        if size:
-            for message in self.progress.get_nowait_batch(size):
-                if on_progress is not None:
-                    on_progress(*message)
+        import ray
+
+        for message in ray.get(self.board.take.remote()):
+            if on_progress is not None:
+                on_progress(*message)
 
     def close(self) -> None:
         """End the actors (a task still running is abandoned)."""
         ray = _import_ray()
         for actor in self.actors:
             ray.kill(actor, no_restart=True)
-        ray.kill(self.progress.actor, no_restart=True)
+        ray.kill(self.board, no_restart=True)
         self.actors = []
