@@ -123,6 +123,10 @@ def read_stdin_photo(folder: Path) -> Path:
 def run_paint(args: argparse.Namespace) -> int:
     """Paint a photo: check everything first, then optimise, then write the outputs."""
     from painter.job import PaintJob
+    from painter.many.command import run_many, wants_many
+
+    if wants_many(args):  # several photos, a folder, a video or a cluster
+        return run_many(args)
 
     settings = settings_from_args(args)
     kind, target = output_target(args, settings.brush)
@@ -338,6 +342,9 @@ def add_paint_options(p: argparse.ArgumentParser) -> None:
         "--vgg-weights", metavar="FILE", help=f"torchvision vgg16/vgg19 state dict (${VGG_WEIGHTS_ENV}, else random)"
     )
     st.add_argument("--preserve-colour", action="store_const", const=True, help="keep the photo's colours")
+    from painter.many.command import add_many_options
+
+    add_many_options(p)
     p.set_defaults(run=run_paint)
 
 

@@ -18,6 +18,7 @@ Everything that can be wrong with the inputs is found when the job is opened, be
 
 from __future__ import annotations
 
+import functools
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -51,10 +52,17 @@ def open_renderer(brush: Brush, settings: PaintSettings, device: torch.device):
     """The differentiable renderer the painter optimises through, and its block resolution in px."""
     if settings.renderer == "exact":
         return ExactRenderer(brush, EXACT_RESOLUTION), EXACT_RESOLUTION
+    net = _neural_renderer(brush.name, settings.renderer_weights, str(device))
+    return net, net.resolution
+
+
+@functools.lru_cache(maxsize=8)
+def _neural_renderer(brush: str, weights: str | None, device: str):
+    """A renderer loaded once per process and kept: a batch worker paints many photos with the same
+    network. Sharing it is safe because its weights are frozen (see renderers.load_renderer)."""
     from renderers import load_renderer
 
-    net = load_renderer(brush, settings.renderer_weights, device=device)
-    return net, net.resolution
+    return load_renderer(brushes.get_brush(brush), weights, device=device)
 
 
 @dataclass
