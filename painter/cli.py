@@ -186,8 +186,13 @@ def paint_with_progress(job, quiet: bool) -> str | None:
 
 # ---- other commands --------------------------------------------------------------------------------
 def run_render(args: argparse.Namespace) -> int:
+    from painter import animation
+
+    animated = args.animated or Path(args.output).suffix.lower() == ".mp4"
+    if animated and Path(args.output).suffix.lower() not in animation.ANIMATION_WRITERS:
+        raise UsageError(f"--animated needs an .svg, .mp4 or .gif output, got {args.output!r}")
     painting = load_painting(args.strokes)
-    exporters.write(painting, args.output, args.size)
+    (animation.write_animation if animated else exporters.write)(painting, args.output, args.size)
     print(f"wrote {args.output}")
     return 0
 
@@ -356,10 +361,13 @@ def build_parser() -> Parser:
     )
     add_paint_options(p)
 
-    p = sub.add_parser("render", help="draw a stroke file as PNG, SVG or GIF at any size")
+    p = sub.add_parser("render", help="draw a stroke file as PNG, SVG, GIF or MP4 at any size")
     p.add_argument("strokes", help="a strokes.json file")
-    p.add_argument("-o", "--output", required=True, help="output file: .png, .svg or .gif (stroke by stroke)")
-    p.add_argument("--size", type=positive_int, help="longer side in pixels (default: the file's own size)")
+    p.add_argument(
+        "-o", "--output", required=True, help="output file: .png, .svg, .gif or .mp4 (the last two stroke by stroke)"
+    )
+    p.add_argument("--size", type=positive_int, help="longer side in pixels (default: the file's own size; MP4: 720)")
+    p.add_argument("--animated", action="store_true", help="an .svg in which the strokes appear one after another")
     p.set_defaults(run=run_render)
 
     p = sub.add_parser("brushes", help="list the brushes and their parameters")
