@@ -310,7 +310,7 @@ def test_joining_keeps_the_tool_down_across_small_gaps_only():
     assert [len(p) for p in joined] == [4, 2]  # the 1 mm step is drawn, the 8 mm one is travelled
     assert np.array_equal(np.concatenate(joined), np.concatenate(paths))
     assert pen_down_distance(joined) == pytest.approx(pen_down_distance(paths) + 1.0)
-    plain = plan_plot(placed(brushes.get_brush("rectangle"), 20, seed=19, size=0.3), PlotSettings(pens=2))
+    plain = plan_plot(placed(brushes.get_brush("rectangle"), 20, seed=19, size=0.3), PlotSettings(pens=2, join=0.0))
     fewer = plan_plot(placed(brushes.get_brush("rectangle"), 20, seed=19, size=0.3), PlotSettings(pens=2, join=1.0))
     assert fewer.stats.paths < plain.stats.paths / 2 and fewer.stats.pen_up_after < plain.stats.pen_up_after
 
@@ -395,8 +395,8 @@ def test_keep_order_paints_a_light_stroke_over_a_dark_one():
 
 def test_keep_order_on_a_painting_changes_pens_more_and_draws_the_same():
     painting = placed(brushes.get_brush("oilpaint"), 40, seed=22, size=0.2)
-    plain = plan_plot(painting, PlotSettings(pens=3, tool_width=TOOL))
-    layered = plan_plot(painting, PlotSettings(pens=3, tool_width=TOOL, keep_order=True))
+    plain = plan_plot(painting, PlotSettings(pens=3, tool_width=TOOL, join=0.0))
+    layered = plan_plot(painting, PlotSettings(pens=3, tool_width=TOOL, keep_order=True, join=0.0))
     assert len(layered.layers) > len(plain.layers) == 3
     assert layered.stats.paths == plain.stats.paths
     assert layered.stats.pen_down == pytest.approx(plain.stats.pen_down)
@@ -428,7 +428,7 @@ def test_gcode_stays_on_the_paper_one_path_per_pass(brush, servo):
 @pytest.mark.parametrize("brush", BRUSHES, ids=IDS)
 def test_every_painted_pass_is_one_pen_down_path(brush):
     painting = placed(brush, 8, seed=14, size=0.1, spread=(0.4, 0.6))
-    plot = plan_plot(painting, PlotSettings(pens=2, tool_width=2.0))
+    plot = plan_plot(painting, PlotSettings(pens=2, tool_width=2.0, join=0.0, hide_covered=False))
     tool_px = plot.layout.to_canvas(2.0)
     passes = [p for s in painting.strokes.double().numpy() for p in brush.plot_paths(s, HEIGHT, WIDTH, tool_px)]
     assert all(inside(p, (0, 0, WIDTH, HEIGHT), 0) for p in passes)  # nothing clipped in this painting
@@ -488,7 +488,8 @@ def test_plot_svg_has_named_layers_and_renders():
 
 
 def test_preview_shows_the_pens_on_the_paper():
-    plot = plan_plot(placed(brushes.get_brush("rectangle"), 12, seed=17, size=0.2), PlotSettings(pens=2, tool_width=2))
+    settings = PlotSettings(pens=2, tool_width=2, join=0.0, hide_covered=False)
+    plot = plan_plot(placed(brushes.get_brush("rectangle"), 12, seed=17, size=0.2), settings)
     image = preview_image(plot)
     assert image.shape == (round(plot.layout.paper_height * PX_PER_MM), round(plot.layout.paper_width * PX_PER_MM), 3)
     for layer in plot.layers:

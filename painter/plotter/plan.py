@@ -12,9 +12,11 @@ from painter.plotter.order import insert_redips, join_paths, order_paths, pen_do
 from painter.plotter.palette import Pen, match_palette, parse_palette, quantise
 from painter.plotter.paths import stroke_colours, stroke_paths
 from painter.plotter.sequence import pen_runs, stroke_boxes
+from painter.plotter.visible import hide_covered
 from painter.strokes import Painting
 
 CORNERS = ("top-left", "bottom-left")
+JOIN_TOOL_WIDTHS = 1.5  # the default join: neighbouring passes sit one tool width apart, so they join
 
 
 @dataclass(frozen=True)
@@ -30,10 +32,11 @@ class PlotSettings:
     dark_first: bool = False  # light first: dark lines drawn last stay crisp over light ones
     keep_order: bool = False  # opaque paint: keep which stroke lies on top, at the cost of more pen changes
     reverse: bool = True  # a pen draws the same both ways; a tapering brush may not, so it can be turned off
-    join: float = 0.0  # keep the tool down across gaps up to this long; 0 keeps one path per pass
+    join: float | None = None  # keep the tool down across gaps up to this long (None: JOIN_TOOL_WIDTHS tools)
     redip_every: float | None = None  # mm painted between trips to the paint well; None: no trips
     paint_well: tuple[float, float] | None = None  # the well, mm from the paper's bottom-left corner
     origin: str = "bottom-left"  # the machine's home corner: where it parks and starts
+    hide_covered: bool = True  # a pen cannot cover ink: leave out what later strokes hide (plotter/visible.py)
 
 
 @dataclass
@@ -84,7 +87,8 @@ def plan_plot(painting: Painting, settings: PlotSettings) -> Plot:
         raise ValueError(f"unknown machine origin {settings.origin!r}; use one of {', '.join(CORNERS)}")
     if settings.redip_every is not None and settings.paint_well is None:
         raise ValueError("--redip-every needs the paint well's position (--paint-well X,Y)")
-    if not settings.join >= 0:
+    join = JOIN_TOOL_WIDTHS * settings.tool_width if settings.join is None else settings.join
+    if not join >= 0:
         raise ValueError(f"the join distance must be zero or more millimetres, got {settings.join}")
     if settings.redip_every is not None and not settings.redip_every > 0:
         raise ValueError(f"the redip distance must be a positive number of millimetres, got {settings.redip_every}")
@@ -95,6 +99,8 @@ def plan_plot(painting: Painting, settings: PlotSettings) -> Plot:
         well = (float(settings.paint_well[0]), layout.paper_height - float(settings.paint_well[1]))
 
     per_stroke = stroke_paths(painting, layout, settings.tool_width)
+    if settings.hide_covered:
+        per_stroke = hide_covered(painting, layout, per_stroke, settings.tool_width)
     drawn = [i for i, paths in enumerate(per_stroke) if paths]  # transparent and off-canvas strokes draw nothing
     colours = stroke_colours(painting)[drawn]
     if palette is not None:
@@ -114,8 +120,8 @@ def plan_plot(painting: Painting, settings: PlotSettings) -> Plot:
     for pen, strokes in groups:
         paths = [path for i in strokes for path in per_stroke[i]]
         ordered = order_paths(paths, home, settings.reverse)
-        if settings.join > 0:
-            ordered = join_paths(ordered, settings.join)
+        if join > 0:
+            ordered = join_paths(ordered, join)
         down_before += pen_down_distance(paths)
         before += pen_up_distance(paths, home)
         after += pen_up_distance(ordered, home)
