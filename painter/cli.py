@@ -190,8 +190,13 @@ def paint_with_progress(job, quiet: bool) -> str | None:
 
 # ---- other commands --------------------------------------------------------------------------------
 def run_render(args: argparse.Namespace) -> int:
+    from painter import animation
+
+    animated = args.animated or Path(args.output).suffix.lower() == ".mp4"
+    if animated and Path(args.output).suffix.lower() not in animation.ANIMATION_WRITERS:
+        raise UsageError(f"--animated needs an .svg, .mp4 or .gif output, got {args.output!r}")
     painting = load_painting(args.strokes)
-    exporters.write(painting, args.output, args.size)
+    (animation.write_animation if animated else exporters.write)(painting, args.output, args.size)
     print(f"wrote {args.output}")
     return 0
 
@@ -236,18 +241,36 @@ def run_export(args: argparse.Namespace) -> int:
         redip_every=args.redip_every,
         paint_well=args.paint_well,
         origin=plotter.ORIGINS[fmt],
+        hide_covered=not args.keep_hidden,
     )
     machine = plotter.Machine(pen_up=args.pen_up, pen_down=args.pen_down, servo=args.servo, feed=args.feed)
-    plot = plotter.plan_plot(load_painting(args.strokes), settings)
+    painting = load_painting(args.strokes)
+    plot = plotter.plan_plot(painting, settings)
     plotter.write_plot(plot, fmt, args.output, machine, args.preview)
     s = plot.stats
     print(f"wrote {args.output}" + (f" and {args.preview}" if args.preview else ""))
-    joined = f" ({s.pen_down / 1000:.2f} m with joins)" if args.join > 0 else ""
+    joined = f" ({s.pen_down / 1000:.2f} m with joins)" if s.pen_down != s.pen_down_before else ""
     print(f"  {s.layers} layers, {s.paths} paths, pen down {s.pen_down_before / 1000:.2f} m{joined}")
     print(f"  pen up {s.pen_up_before / 1000:.2f} m in painting order, {s.pen_up_after / 1000:.2f} m after ordering")
     if args.redip_every is not None:
         print(f"  {s.redips} trips to the paint well; pen up {s.pen_up_final / 1000:.2f} m with them")
+    print_plot_report(painting, plot, args.feed)
     return 0
+
+
+def print_plot_report(painting, plot, feed: float) -> None:
+    """The plot's time estimate and coverage; a warning on stderr when strokes are translucent."""
+    from painter.plotter.estimate import OPAQUE, Pace, plot_report
+
+    r = plot_report(painting, plot, Pace(draw=feed))
+    print(f"  about {r.minutes:.0f} minutes at {feed:g} mm/min: {r.lifts} pen lifts, the pens cover the paper "
+          f"{r.overdraw:.1f} times")  # fmt: skip
+    if r.translucent:
+        print(
+            f"paint: warning: {r.translucent} of {r.strokes} strokes are translucent (alpha below {OPAQUE:g}) and "
+            "a pen lays them down opaque; paint with --opaque for plotting",
+            file=sys.stderr,
+        )
 
 
 def millimetres(text: str) -> float:
@@ -362,10 +385,13 @@ def build_parser() -> Parser:
     )
     add_paint_options(p)
 
-    p = sub.add_parser("render", help="draw a stroke file as PNG, SVG or GIF at any size")
+    p = sub.add_parser("render", help="draw a stroke file as PNG, SVG, GIF or MP4 at any size")
     p.add_argument("strokes", help="a strokes.json file")
-    p.add_argument("-o", "--output", required=True, help="output file: .png, .svg or .gif (stroke by stroke)")
-    p.add_argument("--size", type=positive_int, help="longer side in pixels (default: the file's own size)")
+    p.add_argument(
+        "-o", "--output", required=True, help="output file: .png, .svg, .gif or .mp4 (the last two stroke by stroke)"
+    )
+    p.add_argument("--size", type=positive_int, help="longer side in pixels (default: the file's own size; MP4: 720)")
+    p.add_argument("--animated", action="store_true", help="an .svg in which the strokes appear one after another")
     p.set_defaults(run=run_render)
 
     p = sub.add_parser("brushes", help="list the brushes and their parameters")
@@ -394,7 +420,8 @@ def build_parser() -> Parser:
     )
     p.add_argument("--tool-width", type=millimetres, default=1.0, metavar="MM", help="pen or brush width (1)")
     p.add_argument("--no-reverse", action="store_true", help="never draw a path backwards when ordering")
-    p.add_argument("--join", type=millimetres, default=0.0, metavar="MM", help="stay down across gaps up to MM (0)")
+    p.add_argument("--join", type=millimetres, metavar="MM", help="stay down across gaps up to MM (1.5 tool widths)")
+    p.add_argument("--keep-hidden", action="store_true", help="also draw what later strokes cover in the painting")
     p.add_argument("--redip-every", type=millimetres, metavar="MM", help="go to the paint well after this much paint")
     p.add_argument(
         "--paint-well",

@@ -13,11 +13,13 @@ from painter.plotter.order import insert_redips, join_paths, order_paths, pen_do
 from painter.plotter.palette import Pen, match_palette, parse_palette, quantise
 from painter.plotter.paths import stroke_colours, stroke_paths
 from painter.plotter.sequence import pen_runs, stroke_boxes
+from painter.plotter.visible import hide_covered
 from painter.strokes import Painting
 
 CORNERS = ("top-left", "bottom-left")
 WELL_REACH = 1_000.0  # mm: the paint well stands beside the paper, within a metre of its edges
 MIN_REDIP = 1.0  # mm: shorter cuts every path into near-points and the plan grows without bound
+JOIN_TOOL_WIDTHS = 1.5  # the default join: neighbouring passes sit one tool width apart, so they join
 
 
 @dataclass(frozen=True)
@@ -33,10 +35,11 @@ class PlotSettings:
     dark_first: bool = False  # light first: dark lines drawn last stay crisp over light ones
     keep_order: bool = False  # opaque paint: keep which stroke lies on top, at the cost of more pen changes
     reverse: bool = True  # a pen draws the same both ways; a tapering brush may not, so it can be turned off
-    join: float = 0.0  # keep the tool down across gaps up to this long; 0 keeps one path per pass
+    join: float | None = None  # keep the tool down across gaps up to this long (None: JOIN_TOOL_WIDTHS tools)
     redip_every: float | None = None  # mm painted between trips to the paint well; None: no trips
     paint_well: tuple[float, float] | None = None  # the well, mm from the paper's bottom-left corner
     origin: str = "bottom-left"  # the machine's home corner: where it parks and starts
+    hide_covered: bool = True  # a pen cannot cover ink: leave out what later strokes hide (plotter/visible.py)
 
     def __post_init__(self) -> None:
         """Every value checked here, before any work: ValueError naming the field and the value."""
@@ -54,7 +57,7 @@ class PlotSettings:
             raise ValueError(f"the number of pens must be at least 1, got {self.pens!r}")
         if self.palette is not None:
             parse_palette(self.palette)
-        if not 0 <= self.join < math.inf:
+        if self.join is not None and not 0 <= self.join < math.inf:
             raise ValueError(f"join must be zero or more millimetres, got {self.join}")
         if self.redip_every is not None:
             if not MIN_REDIP <= self.redip_every < math.inf:
@@ -116,6 +119,7 @@ def plan_plot(painting: Painting, settings: PlotSettings) -> Plot:
     A painting without visible strokes gives a plot without layers."""
     paper = parse_paper(settings.paper)
     palette = parse_palette(settings.palette) if settings.palette is not None else None
+    join = JOIN_TOOL_WIDTHS * settings.tool_width if settings.join is None else settings.join
     layout = fit_layout(paper, settings.margin, settings.orientation, painting.width, painting.height)
     home = (0.0, 0.0) if settings.origin == "top-left" else (0.0, layout.paper_height)
     well = None
@@ -123,6 +127,8 @@ def plan_plot(painting: Painting, settings: PlotSettings) -> Plot:
         well = (float(settings.paint_well[0]), layout.paper_height - float(settings.paint_well[1]))
 
     per_stroke = stroke_paths(painting, layout, settings.tool_width)
+    if settings.hide_covered:
+        per_stroke = hide_covered(painting, layout, per_stroke, settings.tool_width)
     drawn = [i for i, paths in enumerate(per_stroke) if paths]  # transparent and off-canvas strokes draw nothing
     colours = stroke_colours(painting)[drawn]
     if palette is not None:
@@ -142,8 +148,8 @@ def plan_plot(painting: Painting, settings: PlotSettings) -> Plot:
     for pen, strokes in groups:
         paths = [path for i in strokes for path in per_stroke[i]]
         ordered = order_paths(paths, home, settings.reverse)
-        if settings.join > 0:
-            ordered = join_paths(ordered, settings.join)
+        if join > 0:
+            ordered = join_paths(ordered, join)
         down_before += pen_down_distance(paths)
         before += pen_up_distance(paths, home)
         after += pen_up_distance(ordered, home)

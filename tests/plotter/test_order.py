@@ -69,8 +69,9 @@ def test_joining_keeps_the_tool_down_across_small_gaps_only():
     assert [len(p) for p in joined] == [4, 2]  # the 1 mm step is drawn, the 8 mm one is travelled
     assert np.array_equal(np.concatenate(joined), np.concatenate(paths))
     assert pen_down_distance(joined) == pytest.approx(pen_down_distance(paths) + 1.0)
-    plain = plan_plot(placed(brushes.get_brush("rectangle"), 20, seed=19, size=0.3), PlotSettings(pens=2))
-    fewer = plan_plot(placed(brushes.get_brush("rectangle"), 20, seed=19, size=0.3), PlotSettings(pens=2, join=1.0))
+    painting = placed(brushes.get_brush("rectangle"), 20, seed=19, size=0.3)
+    plain = plan_plot(painting, PlotSettings(pens=2, join=0.0, hide_covered=False))
+    fewer = plan_plot(painting, PlotSettings(pens=2, join=1.0, hide_covered=False))
     assert fewer.stats.paths < plain.stats.paths / 2 and fewer.stats.pen_up_after < plain.stats.pen_up_after
 
 

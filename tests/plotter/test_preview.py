@@ -11,7 +11,8 @@ from painter.plotter.preview import MAX_PREVIEW_SIDE, PX_PER_MM, preview_scale
 
 
 def test_preview_shows_the_pens_on_the_paper():
-    plot = plan_plot(placed(brushes.get_brush("rectangle"), 12, seed=17, size=0.2), PlotSettings(pens=2, tool_width=2))
+    settings = PlotSettings(pens=2, tool_width=2, join=0.0, hide_covered=False)
+    plot = plan_plot(placed(brushes.get_brush("rectangle"), 12, seed=17, size=0.2), settings)
     image = preview_image(plot)
     assert image.shape == (round(plot.layout.paper_height * PX_PER_MM), round(plot.layout.paper_width * PX_PER_MM), 3)
     for layer in plot.layers:

@@ -60,8 +60,8 @@ def test_keep_order_paints_a_light_stroke_over_a_dark_one():
 
 def test_keep_order_on_a_painting_changes_pens_more_and_draws_the_same():
     painting = placed(brushes.get_brush("oilpaint"), 40, seed=22, size=0.2)
-    plain = plan_plot(painting, PlotSettings(pens=3, tool_width=TOOL))
-    layered = plan_plot(painting, PlotSettings(pens=3, tool_width=TOOL, keep_order=True))
+    plain = plan_plot(painting, PlotSettings(pens=3, tool_width=TOOL, join=0.0))
+    layered = plan_plot(painting, PlotSettings(pens=3, tool_width=TOOL, keep_order=True, join=0.0))
     assert len(layered.layers) > len(plain.layers) == 3
     assert layered.stats.paths == plain.stats.paths
     assert layered.stats.pen_down == pytest.approx(plain.stats.pen_down)

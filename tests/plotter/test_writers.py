@@ -68,7 +68,7 @@ def test_gcode_stays_on_the_paper_one_path_per_pass(brush, servo):
 @pytest.mark.parametrize("brush", BRUSHES, ids=IDS)
 def test_every_painted_pass_is_one_pen_down_path(brush):
     painting = placed(brush, 8, seed=14, size=0.1, spread=(0.4, 0.6))
-    plot = plan_plot(painting, PlotSettings(pens=2, tool_width=2.0))
+    plot = plan_plot(painting, PlotSettings(pens=2, tool_width=2.0, join=0.0, hide_covered=False))
     tool_px = plot.layout.to_canvas(2.0)
     passes = [p for s in painting.strokes.double().numpy() for p in brush.plot_paths(s, HEIGHT, WIDTH, tool_px)]
     assert all(inside(p, (0, 0, WIDTH, HEIGHT), 0) for p in passes)  # nothing clipped in this painting
