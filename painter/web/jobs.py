@@ -242,7 +242,8 @@ class JobQueue:
         total = paint_job.total_steps
         painter = paint_job.painter
         side = min(FRAME_SIDE, max(painter.width, painter.height))
-        self._update(job, frame=frame_png(blank_canvas(*painter.painting().size_at(side), paint_job.background)))
+        blank = blank_canvas(*painter.painting().size_at(side), paint_job.background)
+        self._update(job, frame=frame_png(blank), frames=1)  # the bare canvas, until the first strokes
         clock, done = FrameClock(), 0
         for progress in paint_job.run():
             done += 1

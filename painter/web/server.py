@@ -73,6 +73,8 @@ class WebServer:
     ) -> None:
         if workers < 1:
             raise ValueError(f"workers must be at least 1, got {workers}")
+        if not 0 <= port <= 65535:
+            raise ValueError(f"the port must be from 0 to 65535, got {port}")
         self.owns_folder = folder is None
         self.folder = Path(tempfile.mkdtemp(prefix="paint-serve-") if folder is None else folder).resolve()
         self.folder.mkdir(parents=True, exist_ok=True)
