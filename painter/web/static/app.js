@@ -200,7 +200,14 @@ function ordinal(n) {
 function render(job) {
   updatePaintButton();
   const bar = $("bar");
-  if (job.state === "queued") {
+  const waiting = job.state === "queued";
+  if (!finished(job)) {
+    $("live").hidden = waiting;
+    $("painting-placeholder").hidden = !waiting;
+    $("painting-placeholder").textContent = waiting ? "Waiting for its turn…" : "The painting grows here";
+  }
+  $("cancel").textContent = waiting ? "Leave the queue" : "Stop and keep it";
+  if (waiting) {
     bar.classList.add("waiting");
     $("status").textContent = job.position === 1
       ? "Waiting: next in the queue, after the painting under way"
@@ -262,6 +269,7 @@ function showResult(job) {
   if (job.state === "failed") {
     $("live").hidden = true;
     $("painting-placeholder").hidden = false;
+    $("painting-placeholder").textContent = "Nothing was painted";
     showMessage(job.error);
     return;
   }
