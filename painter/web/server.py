@@ -82,6 +82,7 @@ class WebServer:
         self.uploads: dict[str, Upload] = {}
         self.lock = threading.Lock()
         self._previews: dict[str, bytes] = {}
+        self._preview_lock = threading.Lock()  # drawing a preview takes a moment; uploads must not wait for it
         try:
             self.httpd = ThreadingHTTPServer((host, port), Handler)
         except OSError as err:
@@ -144,7 +145,7 @@ class WebServer:
 
     def preview(self, name: str) -> bytes:
         """A small PNG of sample strokes of one brush, drawn once."""
-        with self.lock:
+        with self._preview_lock:
             if name not in self._previews:
                 from painter.preview import brush_sheet  # the one place the web page takes brush previews from
                 from painter.web.jobs import frame_png
