@@ -8,6 +8,7 @@ geometric description, so that both forms agree.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 from dataclasses import dataclass
@@ -59,6 +60,24 @@ class Brush:
     @property
     def names(self) -> list[str]:
         return [p.name for p in self.params]
+
+    @functools.cached_property
+    def _positions(self) -> dict[str, int]:
+        return {p.name: i for i, p in enumerate(self.params)}
+
+    def column(self, name: str) -> int:
+        """Position of the parameter `name` in a stroke, e.g. `strokes[:, brush.column("alpha")]`."""
+        try:
+            return self._positions[name]
+        except KeyError:
+            raise ValueError(f"brush {self.name!r} has no parameter {name!r}; it has {', '.join(self.names)}") from None
+
+    def columns(self, first: str, last: str) -> slice:
+        """Positions of the parameters `first` to `last` inclusive, in spec order, as a slice (a view,
+        not a copy), e.g. `strokes[:, brush.columns("r0", "b0")]`."""
+        start, stop = self.column(first), self.column(last) + 1
+        assert start < stop, (first, last)
+        return slice(start, stop)
 
     def indices(self, group: str) -> list[int]:
         """Positions of the parameters of one group ("shape", "colour" or "alpha")."""

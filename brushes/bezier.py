@@ -75,8 +75,8 @@ class BezierBrush(Brush):
     def _geometry(self, strokes: torch.Tensor, height: int, width: int):
         """Points along the curve (N, S + 1, 2) and the radius there (N, S + 1), in pixels."""
         scale = torch.tensor([width, height], dtype=strokes.dtype, device=strokes.device)
-        control = strokes[:, 0:6].reshape(-1, 3, 2) * scale  # (N, 3, 2) pixels
-        r0, r1 = strokes[:, 6:7], strokes[:, 7:8]
+        control = strokes[:, self.columns("x0", "y2")].reshape(-1, 3, 2) * scale  # (N, 3, 2) pixels
+        r0, r1 = strokes[:, self.column("radius_start"), None], strokes[:, self.column("radius_end"), None]  # (N, 1)
         t = torch.linspace(0.0, 1.0, SEGMENTS + 1, dtype=strokes.dtype, device=strokes.device)[None]
         radii = (r0 + (r1 - r0) * t) * MAX_RADIUS * long_side(height, width)  # (N, S + 1)
         return bezier_points(control, SEGMENTS), radii
@@ -89,7 +89,7 @@ class BezierBrush(Brush):
         t = linear_gradient(xs, ys, points[:, 0], points[:, -1])  # (N, 1, h, w)
         colour = start[:, :, None, None] + (end - start)[:, :, None, None] * t  # (N, 3, h, w)
         alpha = chain_alpha(xs, ys, points, radii, self.layers)
-        return colour, alpha * strokes[:, -1, None, None, None]
+        return colour, alpha * strokes[:, self.column("alpha"), None, None, None]
 
     def extent(self, strokes, height, width):
         points, radii = self._geometry(strokes, height, width)
@@ -114,8 +114,9 @@ class BezierBrush(Brush):
             drawing.defs.add(gradient)
             fill = gradient.get_paint_server()
         group = drawing.g(fill=fill)
-        if stroke[-1] < 1:
-            group["opacity"] = f"{stroke[-1]:.4f}"
+        opacity = stroke[self.column("alpha")]
+        if opacity < 1:
+            group["opacity"] = f"{opacity:.4f}"
         for scale, opacity in self.layers:
             layer = drawing.g()
             if opacity < 1:
@@ -130,7 +131,7 @@ class BezierBrush(Brush):
     def plot_paths(self, stroke: np.ndarray, height: int, width: int, tool_width: float) -> list[np.ndarray]:
         """The curve's centre line (the flattened points the raster and SVG forms use), plus passes
         offset along its normals where the stroke is wider than the tool."""
-        if stroke[self.indices("alpha")[0]] < INVISIBLE_ALPHA:
+        if stroke[self.column("alpha")] < INVISIBLE_ALPHA:
             return []
         as_tensor = torch.as_tensor(stroke, dtype=torch.float64)[None]
         points, radii = (t[0].numpy() for t in self._geometry(as_tensor, height, width))

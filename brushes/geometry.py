@@ -129,14 +129,6 @@ def round_cone_path(a, b, ra: float, rb: float) -> str:
     )
 
 
-def paint_over(
-    premult: torch.Tensor, alpha: torch.Tensor, colour: torch.Tensor, coverage: torch.Tensor
-) -> tuple[torch.Tensor, torch.Tensor]:
-    """Source-over of one opaque shape onto a premultiplied layer.
-    premult (N, 3, h, w), alpha (N, 1, h, w), colour (N, 3, 1, 1) or (N, 3, h, w), coverage (N, 1, h, w)."""
-    return colour * coverage + premult * (1 - coverage), coverage + alpha * (1 - coverage)
-
-
 def chain_alpha(
     xs: torch.Tensor,
     ys: torch.Tensor,

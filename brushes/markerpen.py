@@ -20,7 +20,8 @@ class MarkerPen(BezierBrush):
         return rgb
 
     def end_colours(self, strokes):
-        return strokes[:, 8:11], strokes[:, 8:11]
+        colour = strokes[:, self.columns("r", "b")]
+        return colour, colour
 
 
 BRUSH = MarkerPen()

@@ -13,20 +13,9 @@ import numpy as np
 import svgwrite
 import torch
 
-from brushes.base import Brush, Param, check_strokes
-from brushes.geometry import (
-    ANGLE_SCALE,
-    box_extent,
-    box_placement,
-    degrees,
-    interval_coverage,
-    long_side,
-    pixel_grid,
-    rotate_into,
-    to_hex,
-    unpremultiply,
-)
-from brushes.passes import INVISIBLE_ALPHA, box_passes
+from brushes.base import Param, check_strokes
+from brushes.box import BoxBrush, box_params
+from brushes.geometry import interval_coverage, pixel_grid, rotate_into, to_hex, unpremultiply
 
 BRISTLES = 16
 STRIP = 1.4 / BRISTLES  # strip thickness as a fraction of the stroke's: strips overlap, so no gaps
@@ -50,15 +39,14 @@ def _bristle_table() -> np.ndarray:
 BRISTLE_TABLE = _bristle_table()
 
 
-class OilPaint(Brush):
+class OilPaint(BoxBrush):
     name = "oilpaint"
     description = "opaque oil-paint dabs with bristle streaks and a colour gradient along the stroke"
-    params = (
-        Param("x", "shape", "centre x, fraction of the canvas width", "x"),
-        Param("y", "shape", "centre y, fraction of the canvas height", "y"),
-        Param("length", "shape", "length along the angle, fraction of the longer side", "size"),
-        Param("thickness", "shape", "width across the angle, fraction of the longer side", "size"),
-        Param("angle", "shape", "direction, 0..1 maps to 0..180 degrees (clockwise, y down)", "angle"),
+    params = box_params(
+        along=("length", "length along the angle, fraction of the longer side"),
+        across=("thickness", "width across the angle, fraction of the longer side"),
+        angle="direction, 0..1 maps to 0..180 degrees (clockwise, y down)",
+    ) + (
         Param("r0", "colour", "red at the start"),
         Param("g0", "colour", "green at the start"),
         Param("b0", "colour", "blue at the start"),
@@ -67,15 +55,10 @@ class OilPaint(Brush):
         Param("b1", "colour", "blue at the end"),
         Param("alpha", "alpha", "opacity (1 for opaque paint)"),
     )
+    thinness = (0.25, 0.5)  # a dab is two to four times as long as it is thick
 
-    def _geometry(self, strokes: torch.Tensor, height: int, width: int):
-        side = long_side(height, width)
-        s = strokes
-        return s[:, 0] * width, s[:, 1] * height, s[:, 2] * side, s[:, 3] * side, s[:, 4] * ANGLE_SCALE
-
-    def place(self, xy, rgb, size, height, width, generator=None):
-        shape = box_placement(xy, size, (0.25, 0.5), generator)
-        return torch.cat([shape, rgb, rgb, torch.ones(len(xy), 1)], dim=1).clamp(0, 1)
+    def colour_params(self, rgb):
+        return torch.cat([rgb, rgb], dim=1)
 
     def _strips(self, length: float | torch.Tensor, thickness: float | torch.Tensor):
         """Each strip's centre and half-size along (u) and across (v) the stroke, and its shade:
@@ -85,13 +68,17 @@ class OilPaint(Brush):
             u0, u1 = -length / 2 + start * length, length / 2 - end * length
             yield (u0 + u1) / 2, (u1 - u0) / 2, centre * thickness, STRIP * thickness / 2, float(shade)
 
+    def ink_boxes(self, along, across):
+        return [(uc, uh, vc, vh) for uc, uh, vc, vh, _ in self._strips(along, across)]
+
     def render(self, strokes, height, width, window=None):
         check_strokes(self, strokes)
         xs, ys = pixel_grid(height, width, window, strokes)
         cx, cy, length, thick, theta = (t.view(-1, 1, 1) for t in self._geometry(strokes, height, width))
         u, v = rotate_into(xs, ys, cx, cy, theta)  # (N, h, w)
         along = ((u + length / 2) / length.clamp_min(1e-6)).clamp(0, 1).unsqueeze(1)  # (N, 1, h, w)
-        start, end = strokes[:, 5:8, None, None], strokes[:, 8:11, None, None]
+        start = strokes[:, self.columns("r0", "b0"), None, None]  # (N, 3, 1, 1)
+        end = strokes[:, self.columns("r1", "b1"), None, None]
         paint = start + (end - start) * along  # (N, 3, h, w): the gradient, as SVG's linearGradient
         # Every strip is painted in the same gradient and every shade is black or white, so the layer's
         # premultiplied colour is paint * tone + light: two one-channel fields, 3x cheaper than RGB.
@@ -106,41 +93,29 @@ class OilPaint(Brush):
                 tint = 0.0 if shade > 0 else 1.0
                 tone, light, alpha = tone * (1 - glaze), tint * glaze + light * (1 - glaze), glaze + alpha * (1 - glaze)
         colour = unpremultiply(paint * tone + light, alpha, start)
-        return colour, alpha * strokes[:, 11, None, None, None]
-
-    def extent(self, strokes, height, width):
-        return box_extent(*self._geometry(strokes, height, width))
+        return colour, alpha * strokes[:, self.column("alpha"), None, None, None]
 
     def svg_elements(self, stroke: np.ndarray, height: int, width: int, drawing: svgwrite.Drawing) -> list:
-        cx, cy, length, thick, _ = (float(t) for t in self._geometry(torch.as_tensor(stroke)[None], height, width))
+        length, thick, transform = self.svg_frame(stroke, height, width)
         gradient = drawing.linearGradient(
             start=(-length / 2, 0),
             end=(length / 2, 0),
             gradientUnits="userSpaceOnUse",
             id=f"paint{len(drawing.defs.elements)}",
         )
-        gradient.add_stop_color(0, to_hex(stroke[5:8]))
-        gradient.add_stop_color(1, to_hex(stroke[8:11]))
+        gradient.add_stop_color(0, to_hex(stroke[self.columns("r0", "b0")]))
+        gradient.add_stop_color(1, to_hex(stroke[self.columns("r1", "b1")]))
         drawing.defs.add(gradient)
-        group = drawing.g(transform=f"translate({cx:.3f},{cy:.3f}) rotate({degrees(stroke[4]):.3f})")
-        if stroke[11] < 1:
-            group["opacity"] = f"{stroke[11]:.4f}"
+        group = drawing.g(transform=transform)
+        opacity = stroke[self.column("alpha")]
+        if opacity < 1:
+            group["opacity"] = f"{opacity:.4f}"
         for uc, uh, vc, vh, shade in self._strips(length, thick):
             box = dict(insert=(round(uc - uh, 3), round(vc - vh, 3)), size=(round(2 * uh, 3), round(2 * vh, 3)))
             group.add(drawing.rect(fill=gradient.get_paint_server(), **box))
             if shade:
                 group.add(drawing.rect(fill="black" if shade > 0 else "white", fill_opacity=f"{abs(shade):.4f}", **box))
         return [group]
-
-    def plot_paths(self, stroke: np.ndarray, height: int, width: int, tool_width: float) -> list[np.ndarray]:
-        """Parallel passes along the dab's long axis filling its bristle strips (so the ragged,
-        rounded ends are followed)."""
-        if stroke[self.indices("alpha")[0]] < INVISIBLE_ALPHA:
-            return []
-        as_tensor = torch.as_tensor(stroke, dtype=torch.float64)[None]
-        cx, cy, length, thick, theta = (float(t) for t in self._geometry(as_tensor, height, width))
-        strips = [(uc, uh, vc, vh) for uc, uh, vc, vh, _ in self._strips(length, thick)]
-        return box_passes(cx, cy, theta, strips, tool_width)
 
 
 BRUSH = OilPaint()

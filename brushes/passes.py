@@ -15,7 +15,7 @@ import numpy as np
 # Below this opacity a stroke changes no 8-bit pixel, so a machine has nothing to paint.
 INVISIBLE_ALPHA = 0.5 / 255
 # A stroke thinner or shorter than this (pixels) in every direction leaves no visible ink.
-MIN_SIZE = 1e-3
+INVISIBLE_SIZE = 1e-3
 
 
 def _boustrophedon(passes: list[np.ndarray]) -> list[np.ndarray]:
@@ -33,16 +33,16 @@ def curve_passes(points: np.ndarray, radii: np.ndarray, tool_width: float) -> li
     assert points.ndim == 2 and points.shape[1] == 2 and radii.shape == (len(points),), (points.shape, radii.shape)
     if tool_width <= 0:
         raise ValueError(f"tool width must be positive, got {tool_width}")
-    if radii.max() < MIN_SIZE:
+    if radii.max() < INVISIBLE_SIZE:
         return []
     steps = np.diff(points, axis=0)
-    if np.hypot(steps[:, 0], steps[:, 1]).sum() < MIN_SIZE:  # a dab: the curve has no length
+    if np.hypot(steps[:, 0], steps[:, 1]).sum() < INVISIBLE_SIZE:  # a dab: the curve has no length
         return [np.stack([points[0], points[0]])]
     tangents = np.gradient(points, axis=0)  # (K, 2); central differences keep offsets smooth
     norms = np.hypot(tangents[:, 0], tangents[:, 1])
     # A quadratic Bezier can stop and turn back (zero speed at one point): borrow the chord there.
     chord = points[-1] - points[0]
-    fallback = chord / np.hypot(*chord) if np.hypot(*chord) > MIN_SIZE else np.array([1.0, 0.0])
+    fallback = chord / np.hypot(*chord) if np.hypot(*chord) > INVISIBLE_SIZE else np.array([1.0, 0.0])
     tangents = np.where(norms[:, None] > 1e-9, tangents / np.maximum(norms, 1e-9)[:, None], fallback)
     normals = np.stack([-tangents[:, 1], tangents[:, 0]], axis=1)
     half = tool_width / 2
@@ -82,7 +82,7 @@ def box_passes(
     table = np.asarray(rects, dtype=np.float64).reshape(-1, 4)
     u_lo, u_hi = (table[:, 0] - table[:, 1]).min(), (table[:, 0] + table[:, 1]).max()
     v_lo, v_hi = (table[:, 2] - table[:, 3]).min(), (table[:, 2] + table[:, 3]).max()
-    if min(u_hi - u_lo, v_hi - v_lo) < MIN_SIZE:
+    if min(u_hi - u_lo, v_hi - v_lo) < INVISIBLE_SIZE:
         return []
     along_u = u_hi - u_lo >= v_hi - v_lo
     # Columns: centre and half-size along the passes, then across them.

@@ -29,7 +29,7 @@ class Watercolor(BezierBrush):
         return torch.cat([rgb, rgb], dim=1)
 
     def end_colours(self, strokes):
-        return strokes[:, 8:11], strokes[:, 11:14]
+        return strokes[:, self.columns("r0", "b0")], strokes[:, self.columns("r1", "b1")]
 
 
 BRUSH = Watercolor()

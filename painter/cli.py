@@ -123,6 +123,10 @@ def read_stdin_photo(folder: Path) -> Path:
 def run_paint(args: argparse.Namespace) -> int:
     """Paint a photo: check everything first, then optimise, then write the outputs."""
     from painter.job import PaintJob
+    from painter.many.command import run_many, wants_many
+
+    if wants_many(args):  # several photos, a folder, a video or a cluster
+        return run_many(args)
 
     settings = settings_from_args(args)
     kind, target = output_target(args, settings.brush)
@@ -194,7 +198,7 @@ def run_render(args: argparse.Namespace) -> int:
 
 def run_brushes(args: argparse.Namespace) -> int:
     if args.preview:
-        from painter.preview import brush_sheet
+        from painter.brush_sheet import brush_sheet
 
         if not args.preview.lower().endswith(".png"):
             raise ValueError(f"the preview sheet is a PNG; got {args.preview!r}")
@@ -235,9 +239,7 @@ def run_export(args: argparse.Namespace) -> int:
     )
     machine = plotter.Machine(pen_up=args.pen_up, pen_down=args.pen_down, servo=args.servo, feed=args.feed)
     plot = plotter.plan_plot(load_painting(args.strokes), settings)
-    plotter.WRITERS[fmt](plot, args.output, machine)
-    if args.preview:
-        plotter.write_preview(plot, args.preview)
+    plotter.write_plot(plot, fmt, args.output, machine, args.preview)
     s = plot.stats
     print(f"wrote {args.output}" + (f" and {args.preview}" if args.preview else ""))
     joined = f" ({s.pen_down / 1000:.2f} m with joins)" if args.join > 0 else ""
@@ -293,13 +295,14 @@ def point_mm(text: str) -> tuple[float, float]:
 def run_train_renderer(args: argparse.Namespace) -> int:
     import torch
 
-    from renderers import shipped_weights
+    from renderers import resolve_weights
+    from renderers.checkpoint import TRAINED
     from renderers.train import TrainConfig, train_renderer
 
     brush = brushes.get_brush(args.brush)
     if args.threads:
         torch.set_num_threads(args.threads)
-    out = args.out or shipped_weights(brush)
+    out = resolve_weights(brush, args.out or TRAINED)
     config = TrainConfig(steps=args.steps, batch=args.batch)
     summary = train_renderer(brush, out, config, device=args.device, resume=args.resume, cache=args.cache)
     print(
@@ -363,6 +366,9 @@ def add_paint_options(p: argparse.ArgumentParser) -> None:
         "--vgg-weights", metavar="FILE", help=f"torchvision vgg16/vgg19 state dict (${VGG_WEIGHTS_ENV}, else random)"
     )
     st.add_argument("--preserve-colour", action="store_const", const=True, help="keep the photo's colours")
+    from painter.many.command import add_many_options
+
+    add_many_options(p)
     p.set_defaults(run=run_paint)
 
 
@@ -439,7 +445,11 @@ def build_parser() -> Parser:
     p.add_argument("--steps", type=positive_int, default=10_000, help="total optimiser steps (default: 10000)")
     p.add_argument("--batch", type=positive_int, default=64, help="strokes per step (default: 64)")
     p.add_argument("--device", default="auto", choices=["auto", "cpu", "cuda"], help="where to train (default: auto)")
-    p.add_argument("--out", help="checkpoint file (default: the weights shipped in the package, which it replaces)")
+    p.add_argument(
+        "--out",
+        metavar="WEIGHTS",
+        help="a name, kept in your user folder as renderers/<brush>-<name>.pt (default: trained), or a file path",
+    )
     p.add_argument("--resume", action="store_true", help="continue from the checkpoint in --out")
     p.add_argument("--threads", type=positive_int, help="CPU threads for torch; 1 is fastest on a busy machine")
     p.add_argument("--cache", default=".cache/renderers", help="folder for pre-rendered training strokes")
@@ -447,7 +457,11 @@ def build_parser() -> Parser:
 
     p = sub.add_parser("eval-renderer", help="PSNR of a brush's neural renderer against the brush itself")
     p.add_argument("--brush", required=True, help="brush name (see 'paint brushes')")
-    p.add_argument("--weights", help="checkpoint file (default: the shipped weights)")
+    p.add_argument(
+        "--weights",
+        metavar="WEIGHTS",
+        help="shipped (the default), the name of weights you trained (e.g. trained), or a file path",
+    )
     p.set_defaults(run=run_eval_renderer)
     return parser
 

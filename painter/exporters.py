@@ -1,7 +1,7 @@
 """Writing a painting to files: PNG (raster), SVG (true vectors) and GIF (the painting being made).
 
-Each writer is a plain function `write_x(painting, path, long_side=None)`; WRITERS maps a file
-extension to its writer. Every file is written atomically.
+Each writer is a plain function `write_x(painting, path, long_side=None)`; PAINTING_WRITERS maps a
+file extension to its writer. Every file is written atomically.
 """
 
 from __future__ import annotations
@@ -53,21 +53,24 @@ def write_svg(painting: Painting, path: str | Path, long_side: int | None = None
 def write_gif(painting: Painting, path: str | Path, long_side: int | None = None) -> None:
     """The painting being made; `long_side` as asked, else the painting's size up to GIF_LONG_SIDE."""
     side = long_side or min(max(painting.width, painting.height), GIF_LONG_SIDE)
-    images = np.stack([to_uint8(f) for f in frames(painting, side, GIF_FRAMES)])
-    durations = [GIF_FRAME_MS] * (len(images) - 1) + [GIF_HOLD_MS]
+    images = np.stack([to_uint8(f) for f in frames(painting, side, GIF_FRAMES)])  # (F, H, W, 3)
+    # A painting without strokes is one frame, the bare canvas; PIL takes a list of durations only for several.
+    durations = [GIF_FRAME_MS] * (len(images) - 1) + [GIF_HOLD_MS] if len(images) > 1 else GIF_HOLD_MS
     with atomic_path(path) as tmp:
         iio.imwrite(tmp, images, extension=".gif", duration=durations, loop=0)
 
 
-WRITERS = {".png": write_png, ".svg": write_svg, ".gif": write_gif}
+PAINTING_WRITERS = {".png": write_png, ".svg": write_svg, ".gif": write_gif}
 
 
 def write(painting: Painting, path: str | Path, long_side: int | None = None) -> None:
     """Write the painting in the format its extension names; ValueError for an unknown extension."""
     suffix = Path(path).suffix.lower()
-    if suffix not in WRITERS:
-        raise ValueError(f"unknown output type {suffix or '(none)'!r} for {path}; use one of {', '.join(WRITERS)}")
-    WRITERS[suffix](painting, path, long_side)
+    if suffix not in PAINTING_WRITERS:
+        raise ValueError(
+            f"unknown output type {suffix or '(none)'!r} for {path}; use one of {', '.join(PAINTING_WRITERS)}"
+        )
+    PAINTING_WRITERS[suffix](painting, path, long_side)
 
 
 def write_outputs(painting: Painting, folder: str | Path, long_side: int | None = None, animation: bool = True):

@@ -1,39 +1,14 @@
-"""File helpers: atomic writes and image conversion at the I/O boundary."""
+"""File helpers for the painter: atomic writes (from renderers.atomic, the lowest layer that writes
+files) and image conversion at the I/O boundary."""
 
 from __future__ import annotations
-
-import contextlib
-import os
-import tempfile
-from collections.abc import Iterator
-from pathlib import Path
 
 import numpy as np
 import torch
 
+from renderers.atomic import atomic_path, write_bytes_atomic
 
-@contextlib.contextmanager
-def atomic_path(path: str | Path) -> Iterator[Path]:
-    """Yield a temporary path beside `path`; on success it is renamed onto `path`, on error removed,
-    so a crash never leaves a half-written file."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.stem}-", suffix=path.suffix, dir=path.parent)
-    os.close(fd)
-    umask = os.umask(0)
-    os.umask(umask)
-    os.chmod(tmp, 0o666 & ~umask)  # mkstemp makes files private; outputs get the usual permissions
-    try:
-        yield Path(tmp)
-        os.replace(tmp, path)
-    finally:
-        if os.path.exists(tmp):
-            os.remove(tmp)
-
-
-def write_bytes_atomic(path: str | Path, data: bytes) -> None:
-    with atomic_path(path) as tmp:
-        tmp.write_bytes(data)
+__all__ = ["atomic_path", "from_uint8", "to_uint8", "write_bytes_atomic"]
 
 
 def to_uint8(image: torch.Tensor) -> np.ndarray:

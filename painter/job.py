@@ -18,6 +18,7 @@ Everything that can be wrong with the inputs is found when the job is opened, be
 
 from __future__ import annotations
 
+import functools
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -37,23 +38,31 @@ from painter.strokes import Painting
 EXACT_RESOLUTION = 64  # block resolution when optimising through the brush's exact renderer
 
 
-def pick_device(name: str) -> torch.device:
-    """'auto', 'cpu' or 'cuda' to a device; ValueError when CUDA is asked for but absent."""
-    if name == "auto":
-        return torch.device("cuda" if torch.cuda.is_available() else "cpu")
-    if name == "cuda" and not torch.cuda.is_available():
-        raise SettingsError("device", "cuda was asked for, but CUDA is not available here")
-    return torch.device(name)
+def open_device(name: str) -> torch.device:
+    """The device named by PaintSettings.device; SettingsError when it is not here."""
+    from renderers.model import pick_device
+
+    try:
+        return pick_device(name)
+    except ValueError as err:
+        raise SettingsError("device", str(err)) from None
 
 
 def open_renderer(brush: Brush, settings: PaintSettings, device: torch.device):
     """The differentiable renderer the painter optimises through, and its block resolution in px."""
     if settings.renderer == "exact":
         return ExactRenderer(brush, EXACT_RESOLUTION), EXACT_RESOLUTION
+    net = _neural_renderer(brush.name, settings.renderer_weights, str(device))
+    return net, net.resolution
+
+
+@functools.lru_cache(maxsize=8)
+def _neural_renderer(brush: str, weights: str | None, device: str):
+    """A renderer loaded once per process and kept: a batch worker paints many photos with the same
+    network. Sharing it is safe because its weights are frozen (see renderers.load_renderer)."""
     from renderers import load_renderer
 
-    net = load_renderer(brush, settings.renderer_weights, device=device)
-    return net, net.resolution
+    return load_renderer(brushes.get_brush(brush), weights, device=device)
 
 
 @dataclass
@@ -121,8 +130,8 @@ class PaintJob:
         self.settings = settings = settings or PaintSettings()
         self.brush = brushes.get_brush(settings.brush)
         self.background = parse_colour(settings.canvas)
-        self.device = pick_device(settings.device)
-        self.photo = load_photo(photo, self.background)
+        self.device = open_device(settings.device)
+        self.photo = load_photo(photo, self.background, max_side=max(settings.size, settings.output_size))
         target = resize_long_side(self.photo, settings.size)
         net, self.resolution = open_renderer(self.brush, settings, self.device)
         config = painter_config(

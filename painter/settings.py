@@ -14,6 +14,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from painter.canvas import parse_colour
+from painter.strokes import MAX_IMAGE_SIDE
+from painter.strokes import MAX_STROKES as MAX_FILE_STROKES
 
 QUALITIES = ("draft", "normal", "fine")  # fastest first; the painter's presets (painter.progressive)
 RENDERERS = ("neural", "exact")
@@ -22,8 +24,8 @@ STYLE_MODES = ("all", "colour")
 
 MIN_FIT_SIDE = 32  # below this many pixels on the long side a photo has nothing left to paint
 MAX_FIT_SIDE = 4096  # 4096 px already takes 64x the work of the default 512; beyond, memory runs out
-MAX_RENDER_SIDE = 16384  # a 16384 px PNG is 0.8 GB of canvas while drawing; larger is not a screen or a print
-MAX_STROKES = 200_000  # 12,000 strokes is dense at 1024 px; 200,000 covers 4096 px at that density
+MAX_RENDER_SIDE = MAX_IMAGE_SIDE  # a 16384 px PNG is 0.8 GB of canvas while drawing; stroke files share the limit
+MAX_STROKES = MAX_FILE_STROKES  # a painting must fit its own stroke file (12,000 is already dense at 1024 px)
 MAX_SEED = 2**63 - 1  # torch generators take a signed 64-bit seed
 MAX_STYLE_WEIGHT = 1000.0  # at 1000 the photo no longer counts at all; larger only overflows
 

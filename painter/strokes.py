@@ -10,6 +10,10 @@ strokes.json has exactly these top-level keys:
   brush       a registered brush name
   params      the brush's parameter names, in order
   strokes     a list of arrays in that order, values in 0..1, in painting order
+
+Limits, so a hostile or broken file fails at once with a clear message instead of exhausting memory or
+time: at most MAX_FILE_BYTES bytes, MAX_STROKES strokes, MAX_IMAGE_SIDE pixels a side, and whole numbers
+of at most MAX_DIGITS digits.
 """
 
 from __future__ import annotations
@@ -22,10 +26,19 @@ from pathlib import Path
 import torch
 
 from brushes import Brush, get_brush
+from painter.images import long_side_size
 
 FORMAT = "paint-strokes"
 VERSION = 1
 KEYS = ("format", "version", "width", "height", "background", "brush", "params", "strokes")
+# The longest side, in pixels, of a canvas or a render: 16384 x 16384 already takes 3 GB as floats.
+MAX_IMAGE_SIDE = 16_384
+# Rendering costs up to a few ms per stroke (oil paint at 512 px), so 50,000 strokes already take minutes;
+# the painter writes hundreds to a few thousand.
+MAX_STROKES = 50_000
+# A 50,000-stroke file is about 10 MB; reading is capped well above that, and never reads a device endlessly.
+MAX_FILE_BYTES = 64_000_000
+MAX_DIGITS = 18  # of a whole number in the file; 10^18 is far past any limit above
 
 
 @dataclass
@@ -51,8 +64,9 @@ class Painting:
             return self.height, self.width
         if long_side < 1:
             raise ValueError(f"size must be a positive number of pixels, got {long_side}")
-        scale = long_side / max(self.width, self.height)
-        return max(1, round(self.height * scale)), max(1, round(self.width * scale))
+        if long_side > MAX_IMAGE_SIDE:
+            raise ValueError(f"size {long_side} pixels is over the limit of {MAX_IMAGE_SIDE} pixels a side")
+        return long_side_size(self.height, self.width, long_side)
 
     def to_dict(self) -> dict:
         return {
@@ -70,10 +84,12 @@ class Painting:
         return json.dumps(self.to_dict(), indent=1)
 
 
-def _positive_int(data: dict, key: str) -> int:
+def _side(data: dict, key: str) -> int:
     value = data[key]
     if isinstance(value, bool) or not isinstance(value, int) or value < 1:
         raise ValueError(f"{key!r} must be a positive whole number of pixels, got {value!r}")
+    if value > MAX_IMAGE_SIDE:
+        raise ValueError(f"{key!r} is {value} pixels, over the limit of {MAX_IMAGE_SIDE}")
     return value
 
 
@@ -99,9 +115,10 @@ def painting_from_dict(data: object) -> Painting:
         raise ValueError(f"unexpected key(s): {', '.join(extra)}")
     if data["format"] != FORMAT:
         raise ValueError(f"'format' must be {FORMAT!r}, got {data['format']!r}")
-    if data["version"] != VERSION:
-        raise ValueError(f"unsupported version {data['version']!r}; this program reads version {VERSION}")
-    width, height = _positive_int(data, "width"), _positive_int(data, "height")
+    version = data["version"]
+    if isinstance(version, bool) or version != VERSION:  # True == 1 in Python, but not a version
+        raise ValueError(f"unsupported version {version!r}; this program reads version {VERSION}")
+    width, height = _side(data, "width"), _side(data, "height")
     background = data["background"]
     if not isinstance(background, list) or len(background) != 3:
         raise ValueError(f"'background' must be [r, g, b], got {background!r}")
@@ -114,6 +131,8 @@ def painting_from_dict(data: object) -> Painting:
     rows = data["strokes"]
     if not isinstance(rows, list):
         raise ValueError("'strokes' must be a list of arrays")
+    if len(rows) > MAX_STROKES:
+        raise ValueError(f"{len(rows)} strokes is over the limit of {MAX_STROKES} strokes a file")
     for i, row in enumerate(rows):
         if not isinstance(row, list) or len(row) != brush.size:
             got = len(row) if isinstance(row, list) else type(row).__name__
@@ -124,17 +143,35 @@ def painting_from_dict(data: object) -> Painting:
     return Painting(brush, strokes, width, height, rgb)  # type: ignore[arg-type]
 
 
+def _whole_number(text: str) -> int:
+    """JSON's whole numbers, refused past MAX_DIGITS digits (Python refuses 4,300 with a message about sys)."""
+    digits = len(text.lstrip("-"))
+    if digits > MAX_DIGITS:
+        raise ValueError(f"a whole number of {digits} digits ({text[:12]}...); the most read is {MAX_DIGITS}")
+    return int(text)
+
+
 def load_painting(path: str | Path) -> Painting:
-    """Read and validate a strokes.json file."""
+    """Read and validate a strokes.json file; FileNotFoundError, or ValueError naming the file and problem."""
     path = Path(path)
     if not path.exists():
         raise FileNotFoundError(f"no such stroke file: {path}")
     if path.is_dir():
         raise ValueError(f"{path} is a directory, not a stroke file")
+    if not path.is_file():
+        raise ValueError(f"{path} is not a regular file (a device or a pipe?), not a stroke file")
+    with path.open("rb") as f:
+        raw = f.read(MAX_FILE_BYTES + 1)
+    if len(raw) > MAX_FILE_BYTES:
+        raise ValueError(f"{path} is larger than {MAX_FILE_BYTES:,} bytes, the limit for a stroke file")
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
+        data = json.loads(raw.decode("utf-8"), parse_int=_whole_number)
     except (UnicodeDecodeError, json.JSONDecodeError) as err:
         raise ValueError(f"{path} is not valid JSON: {err}") from None
+    except RecursionError:
+        raise ValueError(f"{path}: arrays or objects nested too deeply") from None
+    except ValueError as err:  # from _whole_number
+        raise ValueError(f"{path}: {err}") from None
     try:
         return painting_from_dict(data)
     except ValueError as err:

@@ -34,6 +34,8 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
+from painter.images import long_side_size
+
 VGG_WEIGHTS_ENV = "PAINT_VGG_WEIGHTS"
 
 # Convolutions per block and their widths; the same five blocks in both networks, only the depth differs.
@@ -263,8 +265,7 @@ def fit_size(image: torch.Tensor, max_side: int) -> torch.Tensor:
     h, w = image.shape[-2:]
     if max(h, w) <= max_side:
         return image
-    scale = max_side / max(h, w)
-    size = (max(1, round(h * scale)), max(1, round(w * scale)))
+    size = long_side_size(h, w, max_side)
     return F.interpolate(image, size=size, mode="bilinear", antialias=True, align_corners=False)
 
 

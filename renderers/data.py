@@ -16,9 +16,9 @@ import numpy as np
 import torch
 
 from brushes import Brush, get_brush
-from painter.files import atomic_path
+from renderers.atomic import atomic_path
 
-CHUNK = 2048  # strokes per cache file: ~11 s of watercolor rendering, 32 MB at 64 px
+CHUNK_STROKES = 2048  # strokes per cache file: ~11 s of watercolor rendering, 32 MB at 64 px
 TRAIN_SEED = 10_000  # chunk i is drawn from seed TRAIN_SEED + i
 VALID_SEED = 1  # the progress bar's validation strokes
 EVAL_SEED = 2  # `paint eval-renderer`'s held-out strokes; never used for training
@@ -46,7 +46,12 @@ def chunk_folder(root: str | Path, brush: Brush, resolution: int) -> Path:
 
 
 def fill_pool(
-    brush_name: str, resolution: int, root: str | Path, chunks: int, size: int = CHUNK, parent: int | None = None
+    brush_name: str,
+    resolution: int,
+    root: str | Path,
+    chunks: int,
+    size: int = CHUNK_STROKES,
+    parent: int | None = None,
 ) -> None:
     """Render and store the missing chunks 0..chunks-1 of a brush's pool, `size` strokes each, one file
     per chunk written atomically. With `parent` (a process id), stop once that process has gone."""

@@ -1,8 +1,8 @@
 """Train a neural renderer to imitate one brush's procedural renderer.
 
 Reads top to bottom: config -> data -> model -> optimiser -> loop -> eval -> checkpoint. The checkpoint
-file holds the model config, the brush fingerprint, the weights, the optimiser state and the step, so
-an interrupted run resumes where it stopped.
+file (renderers.checkpoint) holds the model config, the brush fingerprint, the weights, the optimiser
+state and the step, so an interrupted run resumes where it stopped.
 """
 
 from __future__ import annotations
@@ -18,9 +18,18 @@ import torch.nn.functional as F
 from tqdm import tqdm
 
 from brushes import Brush
-from painter.files import atomic_path
-from renderers.data import EVAL_SEED, VALID_SEED, StrokePool, fill_pool, random_strokes, render_target, start_filling
-from renderers.model import NeuralRenderer, RendererConfig
+from renderers.checkpoint import build_from_checkpoint, load_checkpoint, save_checkpoint
+from renderers.data import (
+    CHUNK_STROKES,
+    EVAL_SEED,
+    VALID_SEED,
+    StrokePool,
+    fill_pool,
+    random_strokes,
+    render_target,
+    start_filling,
+)
+from renderers.model import NeuralRenderer, RendererConfig, pick_device
 
 
 # ---- config ---------------------------------------------------------------------------------------
@@ -32,7 +41,7 @@ class TrainConfig:
     lr_final: float = 2e-5  # cosine decay to here; the last steps polish edges
     warmup: int = 200  # steps of linear warm-up; a high lr straight away can kill the mask's ReLUs
     pool_chunks: int = 64  # pool size in chunks: 131k strokes, ~1.6 GB of uint8 at 64 px
-    chunk: int = 2048  # strokes per pool file
+    chunk: int = CHUNK_STROKES  # strokes per pool file
     valid_strokes: int = 256  # fixed strokes for the progress bar's PSNR; cheap enough to run often
     valid_every: int = 500  # steps between validations (a validation costs about 10 training steps)
     checkpoint_every: int = 1000  # steps between checkpoints: ~1 min of work lost at most
@@ -45,17 +54,6 @@ def learning_rate(config: TrainConfig, step: int) -> float:
         return config.lr * (step + 1) / config.warmup
     progress = min(1.0, (step - config.warmup) / max(1, config.steps - config.warmup))
     return config.lr_final + (config.lr - config.lr_final) * 0.5 * (1 + math.cos(math.pi * progress))
-
-
-def pick_device(name: str) -> torch.device:
-    """'cpu', 'cuda' or 'auto' (cuda when available)."""
-    if name == "auto":
-        return torch.device("cuda" if torch.cuda.is_available() else "cpu")
-    if name not in ("cpu", "cuda"):
-        raise ValueError(f"unknown device {name!r}; expected cpu, cuda or auto")
-    if name == "cuda" and not torch.cuda.is_available():
-        raise ValueError("device 'cuda' requested but torch sees no CUDA device")
-    return torch.device(name)
 
 
 # ---- loss and evaluation --------------------------------------------------------------------------
@@ -92,48 +90,55 @@ def evaluate(net: NeuralRenderer, brush: Brush, strokes: int = 2000, seed: int =
     return psnr(net, held_out, render_target(brush, held_out, net.resolution))
 
 
-# ---- checkpoints ----------------------------------------------------------------------------------
-def save_checkpoint(path: Path, net: NeuralRenderer, brush: Brush, state: dict) -> None:
-    """Write the model, its config and the brush fingerprint plus `state` (step, optimiser, ...) atomically."""
-    payload = {
-        "brush": brush.name,
-        "fingerprint": brush.fingerprint(),
-        "config": net.config.to_dict(),
-        "model": net.state_dict(),
-        **state,
-    }
-    with atomic_path(path) as tmp:
-        torch.save(payload, tmp)
-
-
-def load_checkpoint(path: str | Path, brush: Brush, device: torch.device | str = "cpu") -> dict:
-    """Read a checkpoint; ValueError if it was trained for another brush spec."""
-    path = Path(path)
-    if not path.is_file():
-        raise FileNotFoundError(f"no renderer weights at {str(path)!r}; train them with `paint train-renderer`")
-    checkpoint = torch.load(path, map_location=device, weights_only=True)
-    if checkpoint.get("brush") != brush.name:
-        raise ValueError(
-            f"renderer weights {str(path)!r} are for brush {checkpoint.get('brush')!r}, not {brush.name!r}; "
-            f"train them with `paint train-renderer --brush {brush.name}`"
-        )
-    if checkpoint.get("fingerprint") != brush.fingerprint():
-        raise ValueError(
-            f"renderer weights {str(path)!r} were trained for spec {checkpoint.get('fingerprint')} of brush "
-            f"{brush.name!r}, which has changed since (now {brush.fingerprint()}); "
-            f"retrain with `paint train-renderer --brush {brush.name}`"
-        )
-    return checkpoint
-
-
-def build_from_checkpoint(checkpoint: dict) -> NeuralRenderer:
-    """The network a checkpoint describes, with its weights (stored halves become floats)."""
-    net = NeuralRenderer(RendererConfig.from_dict(checkpoint["config"]))
-    net.load_state_dict({k: v.float() if v.is_floating_point() else v for k, v in checkpoint["model"].items()})
-    return net
+def _check_resumable(checkpoint: dict, path: Path) -> None:
+    """A checked checkpoint must also say where training stopped to be resumed; ValueError otherwise."""
+    where = f"renderer weights {str(path)!r}"
+    step = checkpoint.get("step")
+    if isinstance(step, bool) or not isinstance(step, int) or step < 0:
+        raise ValueError(f"{where}: 'step' is {step!r}, not a step count, so training cannot resume from it")
+    for key in ("seconds", "valid_psnr"):
+        value = checkpoint.get(key, 0.0)
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            raise ValueError(f"{where}: {key!r} is {value!r}, not a number")
 
 
 # ---- the loop -------------------------------------------------------------------------------------
+def _open_pool(brush: Brush, resolution: int, cache, config: TrainConfig, start: int):
+    """The stroke pool to train from, and the background process filling it (None if one chunk is enough).
+    The first chunk is drawn here so training can start; the rest fill in the background."""
+    fill_pool(brush.name, resolution, cache, 1, config.chunk)
+    filler = None
+    if config.pool_chunks > 1:
+        filler = start_filling(brush, resolution, cache, config.pool_chunks, config.chunk)
+    pool = StrokePool(brush, resolution, cache, seed=config.seed + start)
+    pool.refresh()
+    return pool, filler
+
+
+def _run_state(config: TrainConfig, step: int, valid_psnr: float, seconds: float, dev, optimiser=None) -> dict:
+    """What a checkpoint records of the run besides the weights (the optimiser only to resume from)."""
+    extra = {"optimiser": optimiser.state_dict()} if optimiser is not None else {}
+    return {
+        "step": step,
+        "valid_psnr": valid_psnr,
+        "seconds": seconds,
+        "train": asdict(config),
+        "hardware": f"{platform.processor() or platform.machine()}, {torch.get_num_threads()} threads, {dev}",
+        **extra,
+    }
+
+
+def _open_optimiser(net: NeuralRenderer, config: TrainConfig, checkpoint: dict | None, out: Path):
+    """Adam over the network, with the checkpoint's moments when it has them."""
+    optimiser = torch.optim.Adam(net.parameters(), lr=config.lr)
+    if checkpoint and "optimiser" in checkpoint:
+        try:
+            optimiser.load_state_dict(checkpoint["optimiser"])
+        except (ValueError, KeyError, TypeError, RuntimeError) as err:
+            raise ValueError(f"renderer weights {str(out)!r}: the optimiser state does not fit ({err})") from None
+    return optimiser
+
+
 def train_renderer(
     brush: Brush,
     out: str | Path,
@@ -154,40 +159,27 @@ def train_renderer(
     dev = pick_device(device)
     torch.manual_seed(config.seed)
 
-    # data: the first pool chunk is drawn here so training can start; the rest fill in the background
+    # data
     model = model or RendererConfig.for_brush(brush)
     checkpoint = load_checkpoint(out, brush) if resume else None
     if checkpoint is not None:
+        _check_resumable(checkpoint, out)
         model = RendererConfig.from_dict(checkpoint["config"])
-    fill_pool(brush.name, model.resolution, cache, 1, config.chunk)
-    filler = None
-    if config.pool_chunks > 1:
-        filler = start_filling(brush, model.resolution, cache, config.pool_chunks, config.chunk)
     start = checkpoint["step"] if checkpoint else 0
-    pool = StrokePool(brush, model.resolution, cache, seed=config.seed + start)
-    pool.refresh()
+    pool, filler = _open_pool(brush, model.resolution, cache, config, start)
     valid = random_strokes(brush, config.valid_strokes, VALID_SEED)
     valid_target = render_target(brush, valid, model.resolution)
 
     # model and optimiser
     net = build_from_checkpoint(checkpoint) if checkpoint else NeuralRenderer(model)
     net.to(dev).train()
-    optimiser = torch.optim.Adam(net.parameters(), lr=config.lr)
-    if checkpoint and "optimiser" in checkpoint:
-        optimiser.load_state_dict(checkpoint["optimiser"])
+    optimiser = _open_optimiser(net, config, checkpoint, out)
     seconds = checkpoint.get("seconds", 0.0) if checkpoint else 0.0
     valid_psnr = checkpoint.get("valid_psnr", float("nan")) if checkpoint else float("nan")
 
     def state(step: int, with_optimiser: bool) -> dict:
-        extra = {"optimiser": optimiser.state_dict()} if with_optimiser else {}
-        return {
-            "step": step,
-            "valid_psnr": valid_psnr,
-            "seconds": seconds + time.perf_counter() - began,
-            "train": asdict(config),
-            "hardware": f"{platform.processor() or platform.machine()}, {torch.get_num_threads()} threads, {dev}",
-            **extra,
-        }
+        kept = optimiser if with_optimiser else None
+        return _run_state(config, step, valid_psnr, seconds + time.perf_counter() - began, dev, kept)
 
     losses = []
     began = time.perf_counter()

@@ -1,4 +1,4 @@
-"""Shared test helpers: strokes built by parameter name, image comparison, the --runslow flag."""
+"""Shared test helpers: strokes built by parameter name, image comparison, one torch thread."""
 
 from __future__ import annotations
 
@@ -9,17 +9,13 @@ import torch
 from brushes import Brush
 
 
-def pytest_addoption(parser):
-    parser.addoption("--runslow", action="store_true", default=False, help="run tests marked slow")
-
-
-def pytest_collection_modifyitems(config, items):
-    if config.getoption("--runslow"):
-        return
-    skip = pytest.mark.skip(reason="slow: give --runslow to run")
-    for item in items:
-        if "slow" in item.keywords:
-            item.add_marker(skip)
+@pytest.fixture
+def one_thread():
+    """torch on one thread, for tests of tiny tensors where threads only add overhead."""
+    before = torch.get_num_threads()
+    torch.set_num_threads(1)
+    yield
+    torch.set_num_threads(before)
 
 
 def make_stroke(brush: Brush, **values: float) -> torch.Tensor:

@@ -231,7 +231,7 @@ def test_unreadable_photos_exit_2_and_write_nothing(tmp_path, capsys, case, mess
         ("--brush", "crayon", "unknown brush"),
         ("--canvas", "mauve", "--canvas: expected white, black or #rrggbb, got 'mauve'"),
         ("--size", "100000", "--size: must be between 32 and 4096, got 100000"),
-        ("--strokes", "1000000000", "--strokes: must be between 1 and 200000"),
+        ("--strokes", "1000000000", "--strokes: must be between 1 and 50000"),
         ("--render-size", "100000", "--render-size: must be between 16 and 16384"),
         ("--seed", "18446744073709551616", "--seed: must be between 0 and 9223372036854775807"),
         ("--quality", "best", "invalid choice: 'best'"),

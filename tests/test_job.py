@@ -88,6 +88,15 @@ def test_a_stopped_job_gives_the_strokes_so_far(photo):
     assert 0 < len(result.painting) < 40 and result.metrics["interrupted"] is True
 
 
+def test_a_job_stopped_before_its_first_stroke_still_saves(photo, tmp_path):
+    job = PaintJob(photo, FAST)
+    result = job.finish(interrupted=True)
+    assert len(result.painting) == 0
+    folder = result.save(tmp_path / "empty")
+    assert iio.imread(folder / "painting.png").min() == 255  # the bare white canvas
+    assert len(json.loads((folder / "strokes.json").read_text())["strokes"]) == 0
+
+
 @pytest.mark.parametrize("name", ["p.png", "p.jpg", "p.webp", "p.svg", "p.json", "p.gif"])
 def test_write_one_file_chosen_by_its_extension(photo, tmp_path, name):
     result = paint(photo, FAST)

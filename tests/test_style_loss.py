@@ -89,6 +89,8 @@ def write_wrong_file(kind: str, path):
         del state["features.10.bias"]
     elif kind == "no conv keys":
         state = {"classifier.6.weight": torch.zeros(1000, 8)}
+    elif kind == "nan values":
+        state["features.5.weight"][0, 0, 0, 0] = float("nan")
     torch.save(state, path)
 
 
@@ -100,6 +102,7 @@ def write_wrong_file(kind: str, path):
         ("not a dict", "expected a state dict (a dict of tensors), got Tensor"),
         ("garbage", "cannot be read as a PyTorch state dict"),
         ("no conv keys", "expected a torchvision vgg16 or vgg19 state dict"),
+        ("nan values", "features.5.weight holds NaN or infinite values"),
     ],
 )
 def test_wrong_weights_file_names_the_problem(kind, message, tmp_path):

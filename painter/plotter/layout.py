@@ -6,6 +6,7 @@ canvas and SVG); writers for machines whose origin is elsewhere convert at the e
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass
 
@@ -14,6 +15,7 @@ import numpy as np
 # (width, height) in millimetres, portrait.
 PAPERS = {"a4": (210.0, 297.0), "a3": (297.0, 420.0), "letter": (215.9, 279.4)}
 ORIENTATIONS = ("auto", "portrait", "landscape")
+MAX_PAPER_SIDE = 10_000.0  # mm: a 10 m wall; past that a unit mistake is likelier than a mural
 _CUSTOM = re.compile(r"^\s*(\d+(?:\.\d*)?)\s*x\s*(\d+(?:\.\d*)?)\s*mm\s*$", re.IGNORECASE)
 
 
@@ -28,6 +30,8 @@ def parse_paper(text: str) -> tuple[float, float]:
     width, height = float(match.group(1)), float(match.group(2))
     if width <= 0 or height <= 0:
         raise ValueError(f"paper {text!r} has no area")
+    if max(width, height) > MAX_PAPER_SIDE:
+        raise ValueError(f"paper {text!r} is over the limit of {MAX_PAPER_SIDE:g} mm a side")
     return width, height
 
 
@@ -71,7 +75,7 @@ def fit_layout(
     'portrait', 'landscape' or 'auto' (the one that matches the canvas, so it is printed larger)."""
     if orientation not in ORIENTATIONS:
         raise ValueError(f"unknown orientation {orientation!r}; use one of {', '.join(ORIENTATIONS)}")
-    if not margin >= 0:
+    if not 0 <= margin < math.inf:
         raise ValueError(f"margin must be zero or more millimetres, got {margin}")
     short, long = sorted(paper)
     landscape = canvas_width > canvas_height if orientation == "auto" else orientation == "landscape"

@@ -6,16 +6,16 @@ Colours are (N, 3) float arrays of r, g, b in [0, 1]. Distances are CIE76 (Eucli
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 import numpy as np
 from skimage.color import rgb2lab
 
+from painter.canvas import parse_colour
+
 KMEANS_SEED = 20240601  # fixed: the same painting always gets the same pens
 KMEANS_RESTARTS = 4  # k-means++ can start badly; the best of a few starts is stable in practice
 KMEANS_ITERATIONS = 100  # Lloyd's iterations converge in tens on stroke colours
-_HEX = re.compile(r"^#?([0-9a-fA-F]{6}|[0-9a-fA-F]{3})$")
 
 
 @dataclass(frozen=True)
@@ -27,16 +27,15 @@ class Pen:
 
 
 def parse_palette(text: str) -> np.ndarray:
-    """'#rrggbb,#rgb,...' -> (K, 3) colours in [0, 1]; ValueError naming the entry that does not parse."""
+    """'#rrggbb,#rgb,...' (any colour parse_colour reads) -> (K, 3) colours in [0, 1]; ValueError naming
+    the entry that does not parse."""
     colours = []
     for entry in text.split(","):
-        match = _HEX.match(entry.strip())
-        if not match:
-            raise ValueError(f"palette colour {entry.strip()!r} in {text!r} is not #rrggbb or #rgb")
-        digits = match.group(1)
-        if len(digits) == 3:
-            digits = "".join(d * 2 for d in digits)
-        colours.append([int(digits[i : i + 2], 16) / 255 for i in (0, 2, 4)])
+        try:
+            colours.append(parse_colour(entry))
+        except ValueError:
+            message = f"palette colour {entry.strip()!r} in {text!r} is not a colour (white, black, #rrggbb or #rgb)"
+            raise ValueError(message) from None
     return np.array(colours, dtype=np.float64)
 
 

@@ -13,7 +13,7 @@ def stroke_colours(painting: Painting) -> np.ndarray:
     """One colour per stroke, the mean of its colour values (a gradient's two ends). (N, 3) in [0, 1]."""
     values = painting.strokes.double().numpy()[:, painting.brush.indices("colour")]  # (N, 3 * C)
     assert values.shape[1] % 3 == 0 and values.shape[1] > 0, values.shape
-    return values.reshape(len(values), -1, 3).mean(axis=1)
+    return values.reshape(len(values), values.shape[1] // 3, 3).mean(axis=1)  # (N, C, 3) -> (N, 3)
 
 
 def polyline_length(points: np.ndarray) -> float:

@@ -3,11 +3,12 @@ distances a machine travels. Writers and the preview read a Plot; nothing here w
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 
 import numpy as np
 
-from painter.plotter.layout import Layout, fit_layout, parse_paper
+from painter.plotter.layout import ORIENTATIONS, Layout, fit_layout, parse_paper
 from painter.plotter.order import insert_redips, join_paths, order_paths, pen_down_distance, pen_up_distance
 from painter.plotter.palette import Pen, match_palette, parse_palette, quantise
 from painter.plotter.paths import stroke_colours, stroke_paths
@@ -15,6 +16,8 @@ from painter.plotter.sequence import pen_runs, stroke_boxes
 from painter.strokes import Painting
 
 CORNERS = ("top-left", "bottom-left")
+WELL_REACH = 1_000.0  # mm: the paint well stands beside the paper, within a metre of its edges
+MIN_REDIP = 1.0  # mm: shorter cuts every path into near-points and the plan grows without bound
 
 
 @dataclass(frozen=True)
@@ -34,6 +37,38 @@ class PlotSettings:
     redip_every: float | None = None  # mm painted between trips to the paint well; None: no trips
     paint_well: tuple[float, float] | None = None  # the well, mm from the paper's bottom-left corner
     origin: str = "bottom-left"  # the machine's home corner: where it parks and starts
+
+    def __post_init__(self) -> None:
+        """Every value checked here, before any work: ValueError naming the field and the value."""
+        short, long = sorted(parse_paper(self.paper))
+        if not 0 <= self.margin < math.inf:
+            raise ValueError(f"margin must be zero or more millimetres, got {self.margin}")
+        if self.orientation not in ORIENTATIONS:
+            raise ValueError(f"unknown orientation {self.orientation!r}; use one of {', '.join(ORIENTATIONS)}")
+        if not 0 < self.tool_width <= short:
+            raise ValueError(
+                f"tool_width must be more than 0 and at most the paper's short side ({short:g} mm), "
+                f"got {self.tool_width}"
+            )
+        if isinstance(self.pens, bool) or not isinstance(self.pens, int) or self.pens < 1:
+            raise ValueError(f"the number of pens must be at least 1, got {self.pens!r}")
+        if self.palette is not None:
+            parse_palette(self.palette)
+        if not 0 <= self.join < math.inf:
+            raise ValueError(f"join must be zero or more millimetres, got {self.join}")
+        if self.redip_every is not None:
+            if not MIN_REDIP <= self.redip_every < math.inf:
+                raise ValueError(f"redip_every must be at least {MIN_REDIP:g} mm, got {self.redip_every}")
+            if self.paint_well is None:
+                raise ValueError("redip_every needs paint_well, the position of the paint well")
+        if self.paint_well is not None:
+            x, y = self.paint_well
+            if not all(-WELL_REACH <= v <= long + WELL_REACH for v in (x, y)):
+                raise ValueError(
+                    f"paint_well ({x:g}, {y:g}) mm is not within {WELL_REACH:g} mm of the {self.paper} paper"
+                )
+        if self.origin not in CORNERS:
+            raise ValueError(f"unknown machine origin {self.origin!r}; use one of {', '.join(CORNERS)}")
 
 
 @dataclass
@@ -77,17 +112,10 @@ class Plot:
 
 
 def plan_plot(painting: Painting, settings: PlotSettings) -> Plot:
-    """Lay out, assign pens, order and (optionally) add well trips; ValueError naming a bad setting."""
+    """Lay out, assign pens, order and (optionally) add well trips. The settings were checked when made.
+    A painting without visible strokes gives a plot without layers."""
     paper = parse_paper(settings.paper)
     palette = parse_palette(settings.palette) if settings.palette is not None else None
-    if settings.origin not in CORNERS:
-        raise ValueError(f"unknown machine origin {settings.origin!r}; use one of {', '.join(CORNERS)}")
-    if settings.redip_every is not None and settings.paint_well is None:
-        raise ValueError("--redip-every needs the paint well's position (--paint-well X,Y)")
-    if not settings.join >= 0:
-        raise ValueError(f"the join distance must be zero or more millimetres, got {settings.join}")
-    if settings.redip_every is not None and not settings.redip_every > 0:
-        raise ValueError(f"the redip distance must be a positive number of millimetres, got {settings.redip_every}")
     layout = fit_layout(paper, settings.margin, settings.orientation, painting.width, painting.height)
     home = (0.0, 0.0) if settings.origin == "top-left" else (0.0, layout.paper_height)
     well = None

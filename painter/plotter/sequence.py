@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 
-CHUNK = 512  # rows of the pairwise overlap test at a time: 512 x N booleans stays small
+OVERLAP_ROWS = 512  # rows of the pairwise overlap test at a time: 512 x N booleans stays small
 
 
 def stroke_boxes(per_stroke: list[list[np.ndarray]], tool_width: float) -> np.ndarray:
@@ -27,8 +27,8 @@ def pen_runs(boxes: np.ndarray, pens: np.ndarray, preference: list[int]) -> list
     n = len(boxes)
     waiting = np.zeros(n, dtype=int)  # how many strokes beneath each one are not drawn yet
     above: list[np.ndarray] = [np.zeros(0, dtype=int)] * n
-    for start in range(0, n, CHUNK):
-        rows = slice(start, min(start + CHUNK, n))
+    for start in range(0, n, OVERLAP_ROWS):
+        rows = slice(start, min(start + OVERLAP_ROWS, n))
         i = np.arange(n)[rows, None]  # (R, 1)
         j = np.arange(n)[None, :]  # (1, N)
         overlap = (

@@ -1,9 +1,9 @@
 """Plot writers: G-code, HPGL and a plot SVG with one Inkscape layer per pen (the AxiDraw convention).
 
-Each writer is a plain function `write_x(plot, path, machine)`; WRITERS maps a format name to it and
+Each writer is a plain function `write_x(plot, path, machine)`; PLOT_WRITERS maps a format name to it and
 ORIGINS gives the corner the format's machine calls home. The Plot is in paper millimetres with the
 origin top-left and y down; G-code and HPGL flip y so their origin is the paper's bottom-left corner.
-Every file is written atomically.
+Every file is written atomically; `write_plot` writes a plot and its preview, both or neither.
 """
 
 from __future__ import annotations
@@ -14,8 +14,9 @@ from pathlib import Path
 import numpy as np
 
 from brushes.geometry import to_hex
-from painter.files import write_bytes_atomic
+from painter.files import atomic_path, write_bytes_atomic
 from painter.plotter.plan import Plot
+from painter.plotter.preview import preview_png
 
 HPGL_UNITS_PER_MM = 40  # one plotter unit is 0.025 mm
 SERVO_SETTLE_S = 0.15  # a hobby servo needs this long to swing; M3/M5 do not wait for it
@@ -23,6 +24,11 @@ WELL_DWELL_S = 0.5  # the brush rests in the well this long to load paint
 Z_UP = 5.0  # mm above the paper: clears the paper, its tape and a loaded brush's drop
 Z_DOWN = 0.0  # the paper's surface, where the machine was zeroed
 SERVO_DOWN = 1000.0  # GRBL's full spindle PWM, which pen-plotter servo builds map to "down"
+# Limits on what a Machine accepts, so every number written is one a controller can act on (G-code
+# also has no exponents, which %g would write for numbers outside 1e-4..1e6).
+FEED_RANGE = (1.0, 100_000.0)  # mm/min: from a crawl to faster than any plotter draws
+Z_REACH = 200.0  # mm either side of the zeroed paper surface: more than any pen lift
+SERVO_RANGE = (0.0, 100_000.0)  # S-words: GRBL's $30 (max spindle speed) may be set up to about this
 
 
 @dataclass(frozen=True)
@@ -36,8 +42,15 @@ class Machine:
     feed: float = 1500.0  # drawing speed; a felt pen or brush skips when driven much faster
 
     def __post_init__(self) -> None:
-        if not self.feed > 0:
-            raise ValueError(f"the feed rate must be a positive number of mm/min, got {self.feed}")
+        """Every value checked here: ValueError naming the field and the value."""
+        if not FEED_RANGE[0] <= self.feed <= FEED_RANGE[1]:
+            raise ValueError(f"feed must be {FEED_RANGE[0]:g} to {FEED_RANGE[1]:g} mm/min, got {self.feed}")
+        low, high = SERVO_RANGE if self.servo else (-Z_REACH, Z_REACH)
+        unit = "as a servo S value" if self.servo else "mm of Z"
+        for field in ("pen_up", "pen_down"):
+            value = getattr(self, field)
+            if value is not None and not low <= value <= high:
+                raise ValueError(f"{field} must be {low:g} to {high:g} {unit}, got {value}")
         if not self.servo:
             up = Z_UP if self.pen_up is None else self.pen_up
             down = Z_DOWN if self.pen_down is None else self.pen_down
@@ -46,7 +59,7 @@ class Machine:
 
     def up(self) -> list[str]:
         if self.servo:
-            command = "M5" if self.pen_up is None else f"M3 S{self.pen_up:g}"
+            command = "M5" if self.pen_up is None else f"M3 S{round(self.pen_up, 3):g}"
             return [f"{command} ; pen up", f"G4 P{SERVO_SETTLE_S:g}"]
         z = Z_UP if self.pen_up is None else self.pen_up
         return [f"G0 Z{z:.3f} ; pen up"]
@@ -54,7 +67,7 @@ class Machine:
     def down(self) -> list[str]:
         if self.servo:
             s = SERVO_DOWN if self.pen_down is None else self.pen_down
-            return [f"M3 S{s:g} ; pen down", f"G4 P{SERVO_SETTLE_S:g}"]
+            return [f"M3 S{round(s, 3):g} ; pen down", f"G4 P{SERVO_SETTLE_S:g}"]
         z = Z_DOWN if self.pen_down is None else self.pen_down
         return [f"G1 Z{z:.3f} F{self.feed:g} ; pen down"]
 
@@ -167,7 +180,13 @@ def write_plot_svg(plot: Plot, path: str | Path, machine: Machine) -> None:
     write_bytes_atomic(path, plot_svg_text(plot).encode("utf-8"))
 
 
-WRITERS = {"gcode": write_gcode, "hpgl": write_hpgl, "svg": write_plot_svg}
+PLOT_WRITERS = {"gcode": write_gcode, "hpgl": write_hpgl, "svg": write_plot_svg}
+# Each format's text, for writing it together with a preview.
+PLOT_TEXTS = {
+    "gcode": lambda plot, machine: gcode_text(plot, machine).encode("ascii"),
+    "hpgl": lambda plot, machine: hpgl_text(plot).encode("ascii"),
+    "svg": lambda plot, machine: plot_svg_text(plot).encode("utf-8"),
+}
 # The corner each kind of machine parks in; AxiDraw's home is the paper's top-left corner.
 ORIGINS = {"gcode": "bottom-left", "hpgl": "bottom-left", "svg": "top-left"}
 
@@ -175,6 +194,20 @@ ORIGINS = {"gcode": "bottom-left", "hpgl": "bottom-left", "svg": "top-left"}
 def check_format(name: str) -> str:
     """The format name, normalised; ValueError naming the known formats otherwise."""
     key = name.strip().lower()
-    if key not in WRITERS:
-        raise ValueError(f"unknown plot format {name!r}; use one of {', '.join(WRITERS)}")
+    if key not in PLOT_WRITERS:
+        raise ValueError(f"unknown plot format {name!r}; use one of {', '.join(PLOT_WRITERS)}")
     return key
+
+
+def write_plot(plot: Plot, fmt: str, path: str | Path, machine: Machine, preview: str | Path | None = None) -> None:
+    """Write the plot in format `fmt` to `path` and, if asked, its preview PNG to `preview`: both or
+    neither. Everything is made in memory first; each file goes to a temporary name and both are
+    renamed only once both are written."""
+    data = PLOT_TEXTS[check_format(fmt)](plot, machine)
+    if preview is None:
+        write_bytes_atomic(path, data)
+        return
+    png = preview_png(plot, preview)
+    with atomic_path(path) as tmp, atomic_path(preview) as tmp_preview:
+        tmp.write_bytes(data)
+        tmp_preview.write_bytes(png)

@@ -147,7 +147,7 @@ class WebServer:
         """A small PNG of sample strokes of one brush, drawn once."""
         with self._preview_lock:
             if name not in self._previews:
-                from painter.preview import brush_sheet  # the one place the web page takes brush previews from
+                from painter.brush_sheet import brush_sheet  # the one place the web page takes brush previews from
                 from painter.web.jobs import frame_png
 
                 cell = 96
@@ -171,6 +171,7 @@ class WebServer:
     def plot_file(self, job: WebJob, query: dict) -> tuple[bytes, str]:
         """A plotter file of a finished job: (contents, file suffix). ValueError naming a bad choice."""
         from painter import plotter
+        from painter.plotter.writers import PLOT_TEXTS  # the file's bytes in memory: nothing to clean up
         from painter.strokes import load_painting
 
         fmt = query.get("format", "gcode")
@@ -184,10 +185,7 @@ class WebServer:
             raise ValueError(f"Pens must be a whole number from 1 to {MAX_PENS}, got {pens!r}.")
         settings = plotter.PlotSettings(paper=paper, pens=int(pens), origin=plotter.ORIGINS[fmt])
         plot = plotter.plan_plot(load_painting(job.files / "strokes.json"), settings)
-        with tempfile.TemporaryDirectory(dir=job.folder) as scratch:
-            path = Path(scratch) / ("plot" + PLOT_FORMATS[fmt])
-            plotter.WRITERS[fmt](plot, path, plotter.Machine())
-            return path.read_bytes(), PLOT_FORMATS[fmt]
+        return PLOT_TEXTS[fmt](plot, plotter.Machine()), PLOT_FORMATS[fmt]
 
 
 def download_name(job: WebJob, suffix: str) -> str:

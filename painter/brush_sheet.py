@@ -10,7 +10,7 @@ from brushes import Brush
 from painter.canvas import blank_canvas, draw
 from painter.files import from_uint8
 
-PAPER = (0.96, 0.94, 0.89)  # warm off-white, like primed canvas
+SHEET_COLOUR = (0.96, 0.94, 0.89)  # warm off-white, like primed canvas
 # A small fixed palette so the samples show colours against each other.
 PALETTE = torch.tensor(
     [[0.80, 0.22, 0.15], [0.95, 0.70, 0.20], [0.20, 0.45, 0.75], [0.18, 0.55, 0.35], [0.45, 0.25, 0.55]]
@@ -20,7 +20,7 @@ PALETTE = torch.tensor(
 def brush_row(brush: Brush, cell: int, count: int, generator: torch.Generator) -> torch.Tensor:
     """One row of `count` cells, each with a few strokes of `brush` placed in its middle. (3, cell, count*cell)."""
     height, width = cell, cell * count
-    canvas = blank_canvas(height, width, PAPER)
+    canvas = blank_canvas(height, width, SHEET_COLOUR)
     strokes = []
     for i in range(count):
         n = 3
@@ -47,7 +47,7 @@ def brush_sheet(brushes: list[Brush], cell: int = 160, count: int = 6, seed: int
     label = 22
     rows = []
     for brush in brushes:
-        strip = Image.new("RGB", (cell * count, label), tuple(int(c * 255) for c in PAPER))
+        strip = Image.new("RGB", (cell * count, label), tuple(int(c * 255) for c in SHEET_COLOUR))
         ImageDraw.Draw(strip).text((8, 5), f"{brush.name}: {brush.description}", fill=(40, 40, 40))
         rows.append(from_uint8(np.asarray(strip)))
         rows.append(brush_row(brush, cell, count, generator))

@@ -1,0 +1,201 @@
+"""Running tasks on this machine: one after another in this process, or N at once in worker processes.
+
+A runner takes a task function `fn(task, report)` (importable, so that workers find it) and a list of
+tasks, and yields `(index, result)` as each task finishes, in whatever order they finish. While a
+task runs, `report(done, total)` in the worker reaches the driver as `on_progress(index, done, total)`.
+Tasks never raise for bad input (they return their error); a worker that dies costs its task a retry.
+cluster.RayRunner does the same on a Ray cluster.
+"""
+
+from __future__ import annotations
+
+import concurrent.futures as cf
+import multiprocessing
+import os
+import queue
+import signal
+import time
+from collections.abc import Callable, Iterator
+from typing import Any, Protocol
+
+TaskFn = Callable[..., Any]  # fn(task, report=None) -> result
+OnProgress = Callable[[int, int, int], None]  # (task index, done, total)
+Failed = Callable[[Any, str], Any]  # (task, why) -> the result that stands for a task no worker could finish
+# Makes a task ready to send, just before it is sent (e.g. reads the photo's bytes), so that a batch of
+# thousands of photos never holds them all in memory. An OSError from it fails that task alone.
+Load = Callable[[Any], Any]
+
+MAX_ATTEMPTS = 3  # a task whose worker died this many times is given up, not the batch
+REPORT_EVERY = 0.2  # seconds between progress messages from a worker; the bar needs no more
+
+
+class Runner(Protocol):
+    def run(
+        self,
+        fn: TaskFn,
+        tasks: list,
+        on_progress: OnProgress | None = None,
+        failed: Failed | None = None,
+        load: Load | None = None,
+    ) -> Iterator[tuple[int, Any]]: ...
+
+    def close(self) -> None: ...
+
+
+def usable_cores() -> int:
+    """CPU cores this process may use (its affinity where the system tells, else all of them)."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # macOS, Windows
+        return os.cpu_count() or 1
+
+
+def threads_per_worker(workers: int, cores: int | None = None) -> int:
+    """Torch threads for each of `workers` processes, so that together they fit the cores."""
+    if workers < 1:
+        raise ValueError(f"workers must be at least 1, got {workers}")
+    return max(1, (cores or usable_cores()) // workers)
+
+
+def _cannot_load(failed: Failed | None, task, err: OSError):
+    if failed is None:
+        raise err
+    return failed(task, str(err))
+
+
+class InlineRunner:
+    """Tasks one after another in this process (one worker: the renderer loads once, nothing to spawn)."""
+
+    def run(self, fn, tasks, on_progress=None, failed=None, load=None):
+        for index, task in enumerate(tasks):
+            report = (lambda done, total, i=index: on_progress(i, done, total)) if on_progress else None
+            try:
+                ready = load(task) if load else task
+            except OSError as err:
+                yield index, _cannot_load(failed, task, err)
+                continue
+            yield index, fn(ready, report=report)
+
+    def close(self) -> None:
+        pass
+
+
+# ---- worker processes ---------------------------------------------------------------------------------
+_progress: Any = None  # in a worker process: the queue its progress messages go to
+
+
+def _start_worker(progress, threads: int) -> None:
+    global _progress
+    _progress = progress
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the driver's to handle; it stops the workers
+    os.environ["OMP_NUM_THREADS"] = str(threads)
+    import torch
+
+    torch.set_num_threads(threads)
+
+
+def _run_in_worker(fn: TaskFn, index: int, task) -> Any:
+    last = 0.0
+
+    def report(done: int, total: int) -> None:
+        nonlocal last
+        now = time.monotonic()
+        if now - last >= REPORT_EVERY or done == total:
+            last = now
+            _progress.put((index, done, total))
+
+    return fn(task, report=report)
+
+
+class ProcessRunner:
+    """Tasks in `workers` processes at once, each with torch threads so that all fit the cores.
+
+    Processes are spawned (not forked: a fork of a process that has run torch can hang in OpenMP) and
+    kept for the whole run, so each loads its renderer once. If a worker process dies, the pool is
+    started again and the unfinished tasks are sent again, each at most MAX_ATTEMPTS times."""
+
+    def __init__(self, workers: int, threads: int | None = None) -> None:
+        self.workers = workers
+        self.threads = threads or threads_per_worker(workers)
+        self._context = multiprocessing.get_context("spawn")
+        self._progress = self._context.Queue()
+        self._pool: cf.ProcessPoolExecutor | None = None
+
+    def _open(self) -> cf.ProcessPoolExecutor:
+        if self._pool is None:
+            self._pool = cf.ProcessPoolExecutor(
+                self.workers, self._context, initializer=_start_worker, initargs=(self._progress, self.threads)
+            )
+        return self._pool
+
+    def run(self, fn, tasks, on_progress=None, failed=None, load=None):
+        attempts = [0] * len(tasks)
+        waiting = list(range(len(tasks)))
+        running: dict[cf.Future, int] = {}
+        while waiting or running:
+            pool = self._open()
+            while waiting and len(running) < 2 * self.workers:  # one queued behind each busy worker
+                index = waiting.pop(0)
+                try:
+                    ready = load(tasks[index]) if load else tasks[index]
+                except OSError as err:
+                    yield index, _cannot_load(failed, tasks[index], err)
+                    continue
+                attempts[index] += 1
+                running[pool.submit(_run_in_worker, fn, index, ready)] = index
+            finished, _ = cf.wait(running, timeout=REPORT_EVERY, return_when=cf.FIRST_COMPLETED)
+            self._drain(on_progress)
+            broken = False
+            for future in finished:
+                index = running.pop(future)
+                try:
+                    result = future.result()
+                except cf.process.BrokenProcessPool:
+                    broken = True
+                    if attempts[index] < MAX_ATTEMPTS:
+                        waiting.insert(0, index)
+                    else:
+                        yield index, self._give_up(failed, tasks[index], attempts[index])
+                    continue
+                yield index, result
+            if broken:  # every task still running went down with the pool: send them again
+                for future, index in running.items():
+                    future.cancel()
+                    if attempts[index] < MAX_ATTEMPTS:
+                        waiting.insert(0, index)
+                    else:
+                        yield index, self._give_up(failed, tasks[index], attempts[index])
+                running = {}
+                self._kill()
+        self._drain(on_progress)
+
+    @staticmethod
+    def _give_up(failed: Failed | None, task, attempts: int):
+        why = f"the worker process died {attempts} times while painting it"
+        if failed is None:
+            raise RuntimeError(why)
+        return failed(task, why)
+
+    def _drain(self, on_progress: OnProgress | None) -> None:
+        while True:
+            try:
+                message = self._progress.get_nowait()
+            except queue.Empty:
+                return
+            if on_progress is not None:
+                on_progress(*message)
+
+    def _kill(self) -> None:
+        if self._pool is None:
+            return
+        # ProcessPoolExecutor cannot stop a running task; its processes are ended instead (Python 3.14
+        # has terminate_workers() for this).
+        processes = list((getattr(self._pool, "_processes", None) or {}).values())
+        for process in processes:
+            process.terminate()
+        self._pool.shutdown(wait=True, cancel_futures=True)
+        self._pool = None
+
+    def close(self) -> None:
+        """Stop the workers (a task still running is abandoned)."""
+        self._kill()

@@ -1,0 +1,520 @@
+"""Painting a video: every frame a painting, with strokes that stay put where the scene does.
+
+The first frame is painted like a photo (PaintJob). Every later frame starts from the previous
+frame's strokes and is refined against the new frame for a few steps by the whole-canvas pass
+(`refine`, see painter.polish); a small share of strokes (the smallest) may be moved to where the
+painting is furthest from the frame, so new things in the scene get paint. Painted independently,
+each frame's strokes are placed afresh and the clip flickers; `flicker` measures it.
+
+In parallel (several workers or a Ray cluster) the clip is cut into chunks of consecutive frames,
+each painted from its own keyframe in a worker, and joined in order. Workers get frames and return
+strokes; the driver renders and writes everything (`save_video`).
+
+Outputs of a painted clip, in one folder:
+  painting.mp4   the painted clip (H.264), at the clip's frame rate or --fps
+  frames.json    the strokes of every frame (format below)
+  contact.png    a contact sheet: up to 12 painted frames, evenly spaced, in order
+  metrics.json   frames, fps, flicker, mean PSNR, seconds, the settings and video options
+
+frames.json holds exactly these keys: "format": "paint-video-strokes", "version": 1, "fps", "width",
+"height", "background", "brush", "params" (as in strokes.json) and "frames": a list, one entry per
+frame in order, each a list of strokes (arrays of the brush's values in [0, 1], in painting order).
+Frame i alone is a strokes.json with "strokes": frames[i]; `load_frames` reads them back.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import shutil
+import tempfile
+import time
+from collections.abc import Iterator
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+import numpy as np
+
+from painter.settings import PaintSettings
+
+FRAMES_FORMAT = "paint-video-strokes"
+FRAMES_VERSION = 1
+VIDEO_FILES = ("painting.mp4", "frames.json", "contact.png", "metrics.json")
+REFINE_SIDE = 256  # long side the refinement draws at: the whole-canvas pass's own (painter.progressive)
+SHEET_FRAMES = 12  # frames on the contact sheet
+SHEET_WIDTH = 240  # px, width of one frame on the contact sheet
+
+
+def _refine_pass():
+    """The whole-canvas pass that optimises given strokes against a new target. Imported from one place,
+    so that a rename of painter.polish is a one-line change here."""
+    from painter.polish import polish
+
+    return polish
+
+
+@dataclass(frozen=True)
+class VideoOptions:
+    """How a clip is cut and how its frames follow each other."""
+
+    fps: float | None = None  # frames per second painted and written (None: the clip's own)
+    max_frames: int | None = None  # paint at most this many frames (None: all)
+    start: float = 0.0  # seconds into the clip where painting starts
+    end: float | None = None  # seconds into the clip where it stops (None: the end)
+    # Steps of the whole-canvas pass per warm-started frame: a third of a photo's 60 final steps; on a
+    # moving-square clip, strokes followed the motion with PSNR within 1 dB of independent frames.
+    refine_steps: int = 20
+    reseed: float = 0.02  # share of strokes moved each frame to where the painting is furthest off
+    independent: bool = False  # paint every frame afresh, ignoring the previous one (flickers; for comparison)
+
+    def __post_init__(self) -> None:
+        if self.fps is not None and not 0 < self.fps < math.inf:
+            raise ValueError(f"fps must be more than 0, got {self.fps}")
+        if self.max_frames is not None and self.max_frames < 1:
+            raise ValueError(f"max_frames must be at least 1, got {self.max_frames}")
+        if not 0 <= self.start < math.inf:
+            raise ValueError(f"start must be zero or more seconds, got {self.start}")
+        if self.end is not None and not self.end > self.start:
+            raise ValueError(f"end ({self.end} s) must come after start ({self.start} s)")
+        if self.refine_steps < 1:
+            raise ValueError(f"refine_steps must be at least 1, got {self.refine_steps}")
+        if not 0 <= self.reseed <= 1:
+            raise ValueError(f"reseed must be a share between 0 and 1, got {self.reseed}")
+
+
+@dataclass
+class Clip:
+    """Frames read from a video: uint8 arrays (H, W, 3), at `fps` frames per second."""
+
+    frames: list[np.ndarray]
+    fps: float
+    source: str
+
+
+# ---- reading ----------------------------------------------------------------------------------------------
+def read_clip(path: str | Path, options: VideoOptions = VideoOptions(), long_side: int | None = None) -> Clip:
+    """The frames of a video to paint (sampled at options.fps, between start and end, at most max_frames),
+    scaled down to `long_side` when larger. ValueError when ffmpeg cannot read it or it has no frames
+    there; FileNotFoundError when it is missing."""
+    import imageio_ffmpeg
+
+    path = Path(path)
+    if not path.exists():
+        raise FileNotFoundError(f"no such video: {path}")
+    if path.is_dir():
+        raise ValueError(f"{path} is a directory, not a video")
+    reader = imageio_ffmpeg.read_frames(str(path))
+    try:
+        meta = next(reader)
+        width, height = meta["size"]
+        source_fps = float(meta.get("fps") or 0) or 25.0  # a stream without a rate: ffmpeg's own default
+        fps = options.fps or source_fps
+        frames: list[np.ndarray] = []
+        limit = options.max_frames or math.inf
+        end = math.inf if options.end is None else options.end
+        wanted = 0  # the next frame to paint is at time start + wanted / fps
+        for index, data in enumerate(reader):
+            shown = index / source_fps  # this source frame is on screen from `shown` to `shown + 1 / source_fps`
+            if shown >= end or len(frames) >= limit:
+                break
+            frame = None
+            while len(frames) < limit and options.start + wanted / fps < min(end, shown + 1 / source_fps) - 1e-9:
+                if frame is None:
+                    frame = _shrink(np.frombuffer(data, dtype=np.uint8).reshape(height, width, 3), long_side)
+                frames.append(frame)
+                wanted += 1
+    except (OSError, RuntimeError, StopIteration, KeyError, ValueError) as err:
+        first = str(err).strip().splitlines()[0] if str(err).strip() else type(err).__name__
+        raise ValueError(f"cannot read {path} as a video: {first}") from None
+    finally:
+        reader.close()
+    if not frames:
+        raise ValueError(f"{path} has no frames between {options.start:g} s and {options.end or 'its end'}")
+    return Clip(frames, fps, str(path))
+
+
+def _shrink(frame: np.ndarray, long_side: int | None) -> np.ndarray:
+    """A copy of frame (H, W, 3) with its long side at most `long_side`."""
+    if long_side is None or max(frame.shape[:2]) <= long_side:
+        return frame.copy()
+    from painter.files import from_uint8, to_uint8
+    from painter.images import resize_long_side
+
+    return to_uint8(resize_long_side(from_uint8(frame), long_side))
+
+
+# ---- painting -------------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class ChunkTask:
+    """Consecutive frames to paint, the first from scratch (a keyframe), the rest warm-started."""
+
+    first: int  # index of frames[0] in the clip
+    frames: list[np.ndarray]
+    settings: PaintSettings
+    options: VideoOptions
+    threads: int | None = None
+
+
+@dataclass
+class ChunkResult:
+    first: int
+    strokes: list[list[list[float]]]  # per frame, per stroke, the brush's values
+    seconds: list[float]  # per frame
+    error: str | None = None
+
+
+def paint_chunk(task: ChunkTask, report=None) -> ChunkResult:
+    """Paint a chunk's frames where this runs. Never raises for bad input: the result carries the error."""
+    from painter.many.tasks import set_threads, user_error
+
+    set_threads(task.threads)
+    strokes, seconds = [], []
+    try:
+        for k, painted in enumerate(paint_frames(task.frames, task.settings, task.options)):
+            strokes.append([[round(v, 6) for v in row] for row in painted.strokes.tolist()])
+            seconds.append(painted.seconds)
+            if report is not None:
+                report(k + 1, len(task.frames))
+    except Exception as err:  # noqa: BLE001 - reported to the driver as the chunk's error
+        return ChunkResult(task.first, strokes, seconds, user_error(err))
+    return ChunkResult(task.first, strokes, seconds)
+
+
+@dataclass
+class PaintedFrame:
+    strokes: object  # torch.Tensor (N, P), canvas-relative
+    width: int
+    height: int
+    seconds: float
+
+
+def paint_frames(frames: list[np.ndarray], settings: PaintSettings, options: VideoOptions) -> Iterator[PaintedFrame]:
+    """Paint frames (uint8 (H, W, 3)) in order: the first (every one, if options.independent) like a photo,
+    each later one refined from the strokes of the one before. Yields each frame's strokes."""
+    import torch
+
+    import brushes
+    from painter.canvas import parse_colour
+    from painter.files import from_uint8
+    from painter.images import resize_long_side
+
+    brush = brushes.get_brush(settings.brush)
+    background = parse_colour(settings.canvas)
+    generator = torch.Generator().manual_seed(settings.seed)
+    refine = _refine_pass()
+    strokes = None
+    for frame in frames:
+        started = time.perf_counter()
+        target = resize_long_side(from_uint8(frame), settings.size)  # (3, h, w), what the strokes are fitted to
+        if strokes is None or options.independent:
+            strokes = paint_keyframe(frame, settings)
+        else:
+            strokes = reseed(brush, strokes, target, background, options.reseed, generator, settings.opaque)
+            side = min(REFINE_SIDE, settings.size)
+            steps = refine(brush, strokes, target, background, options.refine_steps, side, opaque=settings.opaque)
+            for _, _, refined in steps:
+                strokes = refined
+            strokes = strokes.clone()
+        yield PaintedFrame(strokes, target.shape[2], target.shape[1], round(time.perf_counter() - started, 3))
+
+
+def paint_keyframe(frame: np.ndarray, settings: PaintSettings):
+    """A frame painted from scratch, like a photo. Its strokes (N, P)."""
+    import imageio.v3 as iio
+
+    from painter.job import PaintJob
+
+    with tempfile.TemporaryDirectory(prefix="paint-frame-") as scratch:
+        path = Path(scratch) / "frame.png"
+        iio.imwrite(path, frame)
+        job = PaintJob(path, settings.replace(animation=False))
+        for _ in job.run():
+            pass
+        return job.painter.painting().strokes
+
+
+def reseed(brush, strokes, target, background, share: float, generator, opaque: bool = False):
+    """Strokes (N, P) with the smallest `share` of them moved to where the painting differs most from
+    target (3, h, w), in the target's colour there (the way the painter seeds new strokes). The moved
+    strokes keep their places in the painting order, so stroke i stays stroke i from frame to frame."""
+    import torch
+    import torch.nn.functional as F
+
+    from painter.canvas import render_painting
+    from painter.strokes import Painting
+
+    count = round(share * strokes.shape[0])
+    if count == 0:
+        return strokes
+    _, height, width = target.shape
+    canvas = render_painting(Painting(brush, strokes, width, height, background))
+    error = F.avg_pool2d((canvas - target).abs().mean(0)[None, None], 5, stride=1, padding=2)[0, 0] ** 2  # (h, w)
+    picks = torch.multinomial(error.flatten() + 1e-12, count, replacement=False, generator=generator)
+    xy = torch.stack([(picks % width + 0.5) / width, (picks // width + 0.5) / height], dim=1)  # (k, 2)
+    rgb = F.avg_pool2d(target[None], 3, stride=1, padding=1)[0].flatten(1)[:, picks].T  # (k, 3)
+    bounds = brush.extent(strokes, height, width)  # (N, 4) x0, y0, x1, y1 px
+    span = torch.maximum(bounds[:, 2] - bounds[:, 0], bounds[:, 3] - bounds[:, 1])
+    smallest = span.argsort()[:count]
+    size = float(span[smallest].median()) / max(height, width)
+    placed = brush.place(xy, rgb, min(0.3, max(0.02, size)), height, width, generator).clamp(0, 1)
+    if opaque:
+        placed[:, brush.indices("alpha")] = 1.0
+    out = strokes.clone()
+    out[smallest] = placed.to(out.dtype)
+    return out
+
+
+def chunk_bounds(frames: int, chunks: int) -> list[tuple[int, int]]:
+    """(start, stop) of `chunks` runs of consecutive frames, as equal as they can be (none empty)."""
+    chunks = max(1, min(chunks, frames))
+    edges = [round(i * frames / chunks) for i in range(chunks + 1)]
+    return list(zip(edges[:-1], edges[1:], strict=True))
+
+
+def paint_clip(clip: Clip, settings: PaintSettings, options: VideoOptions, runner, chunks: int = 1, on_progress=None):
+    """Paint every frame of a clip in `chunks` chunks through a runner (painter.many.pool / cluster).
+    Returns each frame's strokes (N, P) in order and each frame's painting seconds. ValueError with the
+    first failing chunk's error."""
+    import torch
+
+    bounds = chunk_bounds(len(clip.frames), chunks)
+    tasks = [ChunkTask(a, clip.frames[a:b], settings, options, getattr(runner, "threads", None)) for a, b in bounds]
+
+    def failed(task: ChunkTask, why: str) -> ChunkResult:
+        return ChunkResult(task.first, [], [], why)
+
+    done = [0] * len(bounds)  # frames painted in each chunk
+
+    def progress(index: int, frames_done: int, total: int) -> None:
+        done[index] = frames_done
+        if on_progress is not None:
+            on_progress(sum(done), len(clip.frames))
+
+    results: dict[int, ChunkResult] = {}
+    try:
+        for index, result in runner.run(paint_chunk, tasks, progress, failed):
+            if result.error is not None:
+                start, stop = bounds[index]
+                raise ValueError(f"frames {start + 1}-{stop} of {clip.source}: {result.error}")
+            results[index] = result
+    finally:
+        runner.close()
+    strokes, seconds = [], []
+    for index in range(len(bounds)):
+        strokes += [torch.tensor(s, dtype=torch.float32) for s in results[index].strokes]
+        seconds += results[index].seconds
+    return strokes, seconds
+
+
+def fit_size(frame: np.ndarray, long_side: int) -> tuple[int, int]:
+    """(h, w) of a frame (H, W, 3) scaled to `long_side`, as painter.images.resize_long_side scales it."""
+    height, width = frame.shape[:2]
+    scale = long_side / max(height, width)
+    return max(1, round(height * scale)), max(1, round(width * scale))
+
+
+# ---- measuring ----------------------------------------------------------------------------------------
+def flicker(painted: list[np.ndarray], source: list[np.ndarray]) -> dict:
+    """How much the painted clip changes from frame to frame, against how much the clip itself does.
+
+    painted_change and source_change: mean absolute change between consecutive frames, in 0..1 (the
+    source scaled to the painted frames' size); flicker: their ratio (1: the painting changes as much as
+    the clip; larger: strokes jump where the scene does not). None where there is one frame, or a still
+    clip."""
+    from painter.files import from_uint8, to_uint8
+    from painter.images import resize
+
+    if len(painted) < 2:
+        return {"painted_change": None, "source_change": None, "flicker": None}
+    size = painted[0].shape[:2]
+    scaled = [s if s.shape[:2] == size else to_uint8(resize(from_uint8(s), tuple(size))) for s in source]
+
+    def change(frames: list[np.ndarray]) -> float:
+        pairs = zip(frames[:-1], frames[1:], strict=True)
+        total = sum(float(np.abs(b.astype(np.int16) - a.astype(np.int16)).mean()) for a, b in pairs)
+        return total / (len(frames) - 1) / 255
+
+    painted_change, source_change = change(painted), change(scaled)
+    ratio = painted_change / source_change if source_change > 1e-6 else None
+    return {
+        "painted_change": round(painted_change, 5),
+        "source_change": round(source_change, 5),
+        "flicker": None if ratio is None else round(ratio, 3),
+    }
+
+
+# ---- writing ----------------------------------------------------------------------------------------------
+def render_frames(strokes: list, settings: PaintSettings, width: int, height: int) -> list[np.ndarray]:
+    """Every frame's strokes drawn at the settings' output size: uint8 (H, W, 3) arrays."""
+    import brushes
+    from painter.canvas import parse_colour, render_painting
+    from painter.files import to_uint8
+    from painter.strokes import Painting
+
+    brush, background = brushes.get_brush(settings.brush), parse_colour(settings.canvas)
+    return [
+        to_uint8(render_painting(Painting(brush, s, width, height, background), settings.output_size)) for s in strokes
+    ]
+
+
+def frames_document(strokes: list, settings: PaintSettings, fps: float, width: int, height: int) -> dict:
+    """frames.json (see the module's docstring)."""
+    import brushes
+    from painter.canvas import parse_colour
+
+    brush = brushes.get_brush(settings.brush)
+    return {
+        "format": FRAMES_FORMAT,
+        "version": FRAMES_VERSION,
+        "fps": fps,
+        "width": width,
+        "height": height,
+        "background": [round(float(c), 6) for c in parse_colour(settings.canvas)],
+        "brush": brush.name,
+        "params": brush.names,
+        "frames": [[[round(float(v), 6) for v in row] for row in s.tolist()] for s in strokes],
+    }
+
+
+def load_frames(path: str | Path):
+    """Read frames.json back: (list of Painting, fps). ValueError naming the first problem."""
+    from painter.strokes import FORMAT, VERSION, painting_from_dict
+
+    path = Path(path)
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as err:
+        raise ValueError(f"{path} is not valid JSON: {err}") from None
+    if not isinstance(data, dict) or data.get("format") != FRAMES_FORMAT or data.get("version") != FRAMES_VERSION:
+        raise ValueError(f"{path} is not a {FRAMES_FORMAT} file of version {FRAMES_VERSION}")
+    frames = data.pop("frames", None)
+    fps = data.pop("fps", None)
+    if not isinstance(frames, list) or not frames or not isinstance(fps, int | float) or not fps > 0:
+        raise ValueError(f"{path}: 'frames' must be a non-empty list and 'fps' a positive number")
+    paintings = []
+    for i, strokes in enumerate(frames):
+        try:
+            paintings.append(painting_from_dict({**data, "format": FORMAT, "version": VERSION, "strokes": strokes}))
+        except ValueError as err:
+            raise ValueError(f"{path}: frame {i}: {err}") from None
+    return paintings, float(fps)
+
+
+def contact_sheet(frames: list[np.ndarray], count: int = SHEET_FRAMES, columns: int = 4) -> np.ndarray:
+    """Up to `count` frames, evenly spaced, in a grid `columns` wide on white with 4 px gaps. (H, W, 3) uint8."""
+    from painter.files import from_uint8, to_uint8
+    from painter.images import resize
+
+    picks = sorted({round(i * (len(frames) - 1) / max(1, count - 1)) for i in range(min(count, len(frames)))})
+    h, w = frames[0].shape[:2]
+    width = min(SHEET_WIDTH, w)
+    height = max(1, round(h * width / w))
+    gap, cols = 4, min(columns, len(picks))
+    rows = math.ceil(len(picks) / cols)
+    sheet = np.full((rows * (height + gap) + gap, cols * (width + gap) + gap, 3), 255, np.uint8)
+    for n, i in enumerate(picks):
+        small = frames[i] if (h, w) == (height, width) else to_uint8(resize(from_uint8(frames[i]), (height, width)))
+        y, x = gap + (n // cols) * (height + gap), gap + (n % cols) * (width + gap)
+        sheet[y : y + height, x : x + width] = small
+    return sheet
+
+
+def write_mp4(frames: list[np.ndarray], path: Path, fps: float) -> None:
+    """H.264 (yuv420p, which every player reads), frames padded to even sides as it needs."""
+    import imageio_ffmpeg
+
+    h, w = frames[0].shape[:2]
+    pad = ((0, h % 2), (0, w % 2), (0, 0))
+    writer = imageio_ffmpeg.write_frames(
+        str(path), (w + w % 2, h + h % 2), fps=fps, codec="libx264", macro_block_size=1, quality=8
+    )
+    writer.send(None)
+    try:
+        for frame in frames:
+            writer.send(np.ascontiguousarray(np.pad(frame, pad, mode="edge")))
+    finally:
+        writer.close()
+
+
+def check_video_folder(folder: str | Path) -> Path:
+    """Check, before painting, that `folder` can take a painted clip: missing, empty or holding an earlier
+    one (which is replaced as a whole). ValueError otherwise."""
+    folder = Path(folder)
+    if folder.exists() and not folder.is_dir():
+        raise ValueError(f"output folder {folder} is a file")
+    if folder.is_dir() and any(folder.iterdir()) and not _is_earlier_clip(folder):
+        raise ValueError(
+            f"output folder {folder} holds other files; choose an empty or new folder (an earlier painted "
+            "clip's folder is replaced as a whole)"
+        )
+    from painter.output_folder import _check_writable
+
+    _check_writable(folder.parent, f"into {folder}")
+    return folder
+
+
+def _is_earlier_clip(folder: Path) -> bool:
+    names = {p.name for p in folder.iterdir()}
+    if "metrics.json" not in names or not names <= set(VIDEO_FILES):
+        return False
+    try:
+        return "video" in json.loads((folder / "metrics.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return False
+
+
+def save_video(folder: str | Path, painted: list[np.ndarray], document: dict, metrics: dict, fps: float) -> Path:
+    """Write painting.mp4, frames.json, contact.png and metrics.json as `folder`: into a hidden folder
+    beside it, swapped into place when complete (an earlier clip there is replaced as a whole)."""
+    import imageio.v3 as iio
+
+    folder = check_video_folder(folder)
+    folder.parent.mkdir(parents=True, exist_ok=True)
+    partial = Path(tempfile.mkdtemp(prefix=f".{folder.name}.partial-", dir=folder.parent))
+    try:
+        os.chmod(partial, 0o755)
+        write_mp4(painted, partial / "painting.mp4", fps)
+        (partial / "frames.json").write_text(json.dumps(document), encoding="utf-8")
+        iio.imwrite(partial / "contact.png", contact_sheet(painted))
+        (partial / "metrics.json").write_text(json.dumps(metrics, indent=1), encoding="utf-8")
+        if folder.exists():
+            old = Path(tempfile.mkdtemp(prefix=f".{folder.name}.old-", dir=folder.parent))
+            os.replace(folder, old / "set")
+            os.replace(partial, folder)
+            shutil.rmtree(old, ignore_errors=True)
+        else:
+            os.replace(partial, folder)
+    finally:
+        if partial.exists():
+            shutil.rmtree(partial, ignore_errors=True)
+    return folder
+
+
+def video_metrics(
+    clip: Clip,
+    painted: list[np.ndarray],
+    seconds: list[float],
+    settings: PaintSettings,
+    options: VideoOptions,
+    chunks: int,
+    wall: float,
+) -> dict:
+    """metrics.json of a painted clip."""
+    import torch
+
+    from painter.files import from_uint8
+    from painter.metrics import similarity
+
+    psnr = [similarity(from_uint8(p), from_uint8(s))["psnr"] for p, s in zip(painted, clip.frames, strict=True)]
+    return {
+        "video": {"source": clip.source, "frames": len(painted), "fps": clip.fps, "chunks": chunks},
+        **flicker(painted, clip.frames),
+        "psnr": round(float(np.mean(psnr)), 3),
+        "psnr_per_frame": psnr,
+        "seconds": round(wall, 2),
+        "seconds_per_frame": round(float(np.mean(seconds)), 3),
+        "settings": settings.to_dict(),
+        "options": asdict(options),
+        "torch_threads": torch.get_num_threads(),
+    }

@@ -1,0 +1,124 @@
+"""Painting on a Ray cluster: a real local Ray instance (2 CPUs, bound to 127.0.0.1), started once."""
+
+from __future__ import annotations
+
+import os
+import socket
+
+import pytest
+from PIL import Image
+from skimage import data
+
+from painter import PaintSettings
+from painter.cli import main
+from painter.many.batch import plan_batch, run_batch
+from painter.many.cluster import RayRunner, check_reachable
+from painter.many.tasks import PhotoTask, paint_photo
+
+FAST = PaintSettings(brush="rectangle", strokes=6, size=32, renderer="exact", steps=3, animation=False)
+
+# A private Ray instance binds to 127.0.0.1 only with this set before Ray is imported (see painter.many.cluster).
+os.environ.setdefault("RAY_ENABLE_WINDOWS_OR_OSX_CLUSTER", "0")
+ray = pytest.importorskip("ray")
+
+
+@pytest.fixture(scope="module")
+def cluster():
+    ray.init(num_cpus=2, include_dashboard=False, log_to_driver=False)
+    assert ray.get_runtime_context().gcs_address.startswith("127.0.0.1:")
+    yield
+    ray.shutdown()
+
+
+@pytest.fixture
+def photos(tmp_path):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    Image.fromarray(data.chelsea()).resize((48, 32)).save(folder / "cat.png")
+    Image.fromarray(data.astronaut()).resize((40, 40)).save(folder / "astronaut.jpg")
+    Image.fromarray(data.coffee()).resize((48, 32)).save(folder / "coffee.png")
+    return folder
+
+
+def local_strokes(folder):
+    """The strokes the local path paints, one torch thread like a Ray worker."""
+    import torch
+
+    threads = torch.get_num_threads()
+    try:
+        tasks = [PhotoTask(str(p), p.read_bytes(), FAST, threads=1) for p in sorted(folder.iterdir())]
+        return [paint_photo(t).painting["strokes"] for t in tasks]
+    finally:
+        torch.set_num_threads(threads)
+
+
+def painted_strokes(items):
+    import json
+
+    return [json.loads((i.folder / "strokes.json").read_text())["strokes"] for i in items]
+
+
+def test_ray_paints_the_same_strokes_as_the_local_path(cluster, photos, tmp_path):
+    items = plan_batch(sorted(photos.iterdir()), tmp_path / "out", "rectangle")
+    outcomes = list(run_batch(items, FAST, RayRunner()))
+    assert [o.status for o in outcomes] == ["painted"] * 3
+    assert painted_strokes(items) == local_strokes(photos)
+
+
+def test_a_worker_killed_mid_job_costs_a_retry_not_the_batch(cluster, photos, tmp_path):
+    items = plan_batch(sorted(photos.iterdir()), tmp_path / "out", "rectangle")
+    runner = RayRunner(workers=2)
+    killed = []
+
+    def kill_during_first_job(index, done, total):
+        if not killed and done < total:  # the actor is painting this photo right now
+            killed.append(index)
+            ray.kill(runner.running[index], no_restart=False)  # as if its process or node went away
+
+    outcomes = list(run_batch(items, FAST, runner, on_progress=kill_during_first_job))
+    assert killed, "no job was caught mid-way"
+    assert [o.status for o in outcomes] == ["painted"] * 3
+    assert painted_strokes(items) == local_strokes(photos)
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def test_an_unreachable_cluster_is_one_line_exit_2_and_nothing_written(photos, tmp_path, capsys):
+    address = f"127.0.0.1:{free_port()}"
+    with pytest.raises(ValueError, match="cannot reach the Ray cluster at 127.0.0.1"):
+        check_reachable(address, timeout=2)
+    out = tmp_path / "out"
+    assert main([str(photos), "--out", str(out), "--ray", f"ray://{address}", "--quiet"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("paint: error: cannot reach the Ray cluster") and err.count("\n") == 1
+    assert not out.exists()
+    with pytest.raises(ValueError, match="bad Ray address"):
+        check_reachable("nowhere")
+
+
+def test_a_clip_in_chunks_on_ray_joins_in_order(cluster, tmp_path):
+    import torch
+    from test_video import moving_square
+
+    from painter.many.video import VideoOptions, paint_clip, paint_frames, read_clip
+
+    clip = read_clip(moving_square(tmp_path / "clip.mp4", frames=4))
+    settings = FAST.replace(size=48)
+    options = VideoOptions(refine_steps=4)
+    strokes, seconds = paint_clip(clip, settings, options, RayRunner(workers=2), chunks=2)
+    assert len(strokes) == len(seconds) == 4
+
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)
+    try:
+        # Each chunk is the frames painted alone from its keyframe: frames 1-2, then 3-4.
+        parts = (clip.frames[:2], clip.frames[2:])
+        alone = [f.strokes for part in parts for f in paint_frames(part, settings, options)]
+    finally:
+        torch.set_num_threads(threads)
+    for ours, theirs in zip(strokes, alone, strict=True):
+        assert torch.allclose(ours, theirs, atol=1e-6)

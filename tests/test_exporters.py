@@ -1,0 +1,93 @@
+"""painter.exporters: a painting without strokes, and write failures that name the file and leave nothing."""
+
+from __future__ import annotations
+
+import errno
+import os
+from pathlib import Path
+
+import imageio.v3 as iio
+import numpy as np
+import pytest
+import torch
+
+import brushes
+from painter import exporters
+from painter.cli import main
+from painter.strokes import Painting
+
+OIL = brushes.get_brush("oilpaint")
+
+
+def painting(n: int) -> Painting:
+    return Painting(OIL, OIL.sample(n, torch.Generator().manual_seed(0)), 40, 30, background=(0.2, 0.4, 0.6))
+
+
+def stroke_file(tmp_path, n: int) -> Path:
+    path = tmp_path / "strokes.json"
+    path.write_text(painting(n).to_json())
+    return path
+
+
+@pytest.mark.parametrize("ext", ["png", "svg", "gif"])
+def test_a_painting_without_strokes_is_the_bare_canvas(tmp_path, capsys, ext):
+    out = tmp_path / f"empty.{ext}"
+    assert main(["render", str(stroke_file(tmp_path, 0)), "-o", str(out)]) == 0, capsys.readouterr().err
+    if ext != "svg":
+        image = iio.imread(out, index=0)  # a GIF's first (here only) frame
+        assert image.shape[:2] == (30, 40)
+        assert np.abs(image[..., :3].astype(int) - [51, 102, 153]).max() <= 1
+
+
+def leftovers(folder: Path) -> list[str]:
+    return [p.name for p in folder.iterdir() if p.name.startswith(".")]
+
+
+def test_a_full_disk_names_the_file_and_leaves_no_temporary_file(tmp_path, monkeypatch, capsys):
+    if not Path("/dev/full").exists():
+        pytest.skip("needs /dev/full")
+
+    def write_to_a_full_disk(self, data):
+        with open("/dev/full", "wb") as f:  # the kernel answers every write with ENOSPC
+            f.write(data)
+
+    monkeypatch.setattr(Path, "write_bytes", write_to_a_full_disk)
+    out = tmp_path / "out" / "painting.svg"
+    with pytest.raises(OSError) as caught:
+        exporters.write(painting(3), out)
+    assert caught.value.errno == errno.ENOSPC
+    assert str(caught.value) == f"[Errno 28] cannot write {str(out)!r}: No space left on device"
+    assert main(["render", str(stroke_file(tmp_path, 3)), "-o", str(out)]) == 2
+    assert capsys.readouterr().err == f"paint: error: [Errno 28] cannot write {str(out)!r}: No space left on device\n"
+    assert not out.exists() and leftovers(out.parent) == []
+
+
+@pytest.mark.parametrize("ext", ["png", "svg", "gif"])
+def test_an_output_that_is_a_folder_names_the_file_and_leaves_nothing(tmp_path, capsys, ext):
+    out = tmp_path / f"taken.{ext}"
+    out.mkdir()
+    assert main(["render", str(stroke_file(tmp_path, 3)), "-o", str(out)]) == 2
+    assert capsys.readouterr().err == f"paint: error: [Errno 21] cannot write {str(out)!r}: Is a directory\n"
+    assert leftovers(tmp_path) == []
+
+
+def test_a_folder_that_cannot_be_made_is_named(tmp_path, capsys):
+    (tmp_path / "afile").write_text("")
+    out = tmp_path / "afile" / "painting.png"
+    assert main(["render", str(stroke_file(tmp_path, 3)), "-o", str(out)]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith(f"paint: error: [Errno 17] cannot write {str(out)!r}: File exists: ") and "afile" in err
+
+
+@pytest.mark.skipif(os.name != "posix" or os.geteuid() == 0, reason="needs a user that folder permissions stop")
+def test_a_read_only_folder_names_the_file(tmp_path, capsys):
+    folder = tmp_path / "locked"
+    folder.mkdir()
+    folder.chmod(0o555)
+    try:
+        out = folder / "painting.png"
+        assert main(["render", str(stroke_file(tmp_path, 3)), "-o", str(out)]) == 2
+        assert capsys.readouterr().err == f"paint: error: [Errno 13] cannot write {str(out)!r}: Permission denied\n"
+        assert list(folder.iterdir()) == []
+    finally:
+        folder.chmod(0o755)
