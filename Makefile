@@ -14,7 +14,7 @@ $(STAMP): pyproject.toml
 	python3 -m venv $(VENV)
 	$(VENV)/bin/pip install -q --upgrade pip
 	$(VENV)/bin/pip install -q "$(TORCH_SPEC)"
-	$(VENV)/bin/pip install -q -e ".[dev,ray,vpype]"
+	$(VENV)/bin/pip install -q -e ".[dev,ray,vpype,webtest]"
 	@$(PY) -c "import cairosvg" 2>/dev/null || { echo "error: the cairo library is missing (Debian/Ubuntu: apt-get install libcairo2; macOS: brew install cairo)"; exit 1; }
 	@touch $(STAMP)
 

@@ -273,6 +273,30 @@ def print_plot_report(painting, plot, feed: float) -> None:
         )
 
 
+def run_serve(args: argparse.Namespace) -> int:
+    """Serve the web page until Ctrl-C or SIGTERM; paintings under way keep their strokes so far."""
+    from painter.web import WebServer
+
+    server = WebServer(args.host, args.port, workers=args.workers, folder=args.folder)
+    previous = signal.signal(signal.SIGTERM, _terminate)
+    print(f"paint: serving on {server.url}  (Ctrl-C stops)", flush=True)
+    if args.host not in ("127.0.0.1", "localhost", "::1"):
+        print(f"paint: note: listening on {args.host}: anyone who can reach this machine can use the page")
+    if args.folder is None:
+        print(
+            "paint: uploads and paintings are kept in a temporary folder until the server stops; use the page's "
+            "downloads, or --folder DIR to keep them"
+        )
+    try:
+        server.serve_forever()
+    except (KeyboardInterrupt, Terminated):
+        print("paint: stopping", file=sys.stderr)
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+        server.close()
+    return 0
+
+
 def millimetres(text: str) -> float:
     try:
         value = float(text)
@@ -435,6 +459,14 @@ def build_parser() -> Parser:
     p.add_argument("--feed", type=float, default=1500.0, metavar="MM/MIN", help="G-code drawing speed (1500)")
     p.add_argument("--preview", metavar="PNG", help="also draw what the machine will draw")
     p.set_defaults(run=run_export)
+
+    p = sub.add_parser("serve", help="a web page on this machine: drop a photo and watch it being painted")
+    p.add_argument("--host", default="127.0.0.1", help="address to listen on; only this machine by default (127.0.0.1)")
+    p.add_argument("--port", type=whole_number, default=8000, help="port; 0 picks a free one (8000)")
+    p.add_argument("--workers", type=positive_int, default=1, help="paintings made at the same time (1)")
+    p.add_argument("--folder", metavar="DIR", help="keep uploads and paintings here (a temporary folder)")
+    p.set_defaults(run=run_serve)
+
     p = sub.add_parser("train-renderer", help="train the neural renderer that imitates a brush")
     p.add_argument("--brush", required=True, help="brush name (see 'paint brushes')")
     p.add_argument("--steps", type=positive_int, default=10_000, help="total optimiser steps (default: 10000)")

@@ -1,0 +1,287 @@
+"""The page's paintings: the options a page may set, and the queue that paints them one at a time per worker.
+
+Each worker is a thread that takes the oldest waiting job and paints it with the library's `PaintJob`,
+the same code the command line runs. Between optimiser steps it records the progress and, a few times
+a second, a small PNG of the painting so far (see `FrameClock`), and it stops when the job is cancelled.
+Every change wakes whoever waits on the queue's condition (the page's event streams).
+"""
+
+from __future__ import annotations
+
+import io
+import secrets
+import sys
+import threading
+import time
+import traceback
+from collections import deque
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import imageio.v3 as iio
+
+import brushes
+from painter.canvas import blank_canvas, render_painting
+from painter.files import to_uint8, write_bytes_atomic
+from painter.images import resize_long_side
+from painter.settings import PaintSettings, SettingsError
+from painter.web.uploads import Limits, Upload
+
+# What the page calls each option; a SettingsError names the field the page's way.
+LABELS = {
+    "brush": "Brush",
+    "strokes": "Strokes",
+    "size": "Size",
+    "canvas": "Canvas colour",
+    "quality": "Quality",
+    "seed": "Seed",
+    "steps": "Steps per level",
+    "renderer": "Renderer",
+    "opaque": "Opaque",
+    "style": "Style image",
+    "style_weight": "Style strength",
+    "render_size": "Download size",
+}
+OPTIONS = tuple(name for name in LABELS if name != "style")  # the style comes as an upload, not a value
+RESULT_FILES = ("painting.png", "painting.svg", "strokes.json", "process.gif", "metrics.json", "photo.png", "style.png")
+FRAME_SIDE = 320  # long side of the live frames: the page shows them about this big, and they stay cheap
+FRAME_GAP = 0.2  # seconds between live frames at least: five a second looks smooth for a picture that grows
+FRAME_SHARE = 0.2  # and drawing frames may take at most this share of the painting's time
+
+
+def label(field_name: str) -> str:
+    return LABELS.get(field_name, field_name)
+
+
+def settings_from_options(options: dict, style: Upload | None, limits: Limits) -> PaintSettings:
+    """PaintSettings from the page's options; SettingsError naming the first bad one (see `label`)."""
+    if not isinstance(options, dict):
+        raise SettingsError("options", "expected an object of option values")
+    unknown = sorted(set(options) - set(OPTIONS))
+    if unknown:
+        raise SettingsError(unknown[0], f"unknown option; the page's options are {', '.join(OPTIONS)}")
+    given = {name: value for name, value in options.items() if value is not None}
+    if "opaque" in given and not isinstance(given["opaque"], bool):
+        raise SettingsError("opaque", f"expected true or false, got {given['opaque']!r}")
+    if "brush" in given and given["brush"] not in brushes.brush_names():
+        raise SettingsError("brush", f"unknown brush {given['brush']!r}; use one of {', '.join(brushes.brush_names())}")
+    if style is not None:
+        given["style"] = str(style.path)
+    settings = PaintSettings(**given)
+    if settings.strokes > limits.strokes:
+        raise SettingsError("strokes", f"at most {limits.strokes} on this page, got {settings.strokes}")
+    for name in ("size", "render_size"):
+        value = getattr(settings, name)
+        if value is not None and value > limits.size:
+            raise SettingsError(name, f"at most {limits.size} pixels on this page, got {value}")
+    return settings
+
+
+@dataclass
+class WebJob:
+    """One painting asked for by a page, from waiting in the queue to its files."""
+
+    id: str
+    photo: Upload
+    style: Upload | None
+    settings: PaintSettings
+    folder: Path  # the job's own folder; the painting's files go in folder / "set"
+    state: str = "queued"  # queued | painting | done | stopped | failed
+    progress: dict | None = None
+    frame: bytes | None = None  # PNG of the painting so far
+    frames: int = 0  # how many frames so far: the page asks for a new one when this grows
+    metrics: dict | None = None
+    error: str | None = None
+    created: float = field(default_factory=time.time)
+    cancel: threading.Event = field(default_factory=threading.Event)
+
+    @property
+    def files(self) -> Path:
+        return self.folder / "set"
+
+    @property
+    def finished(self) -> bool:
+        return self.state in ("done", "stopped", "failed")
+
+
+class QueueFull(Exception):
+    """Too many jobs waiting; the page says so and the person tries later."""
+
+
+class FrameClock:
+    """When to draw the next live frame: at most every FRAME_GAP seconds, and rarer when drawing is slow,
+    so that frames never take more than FRAME_SHARE of the time."""
+
+    def __init__(self) -> None:
+        self.next = 0.0
+
+    def due(self) -> bool:
+        return time.perf_counter() >= self.next
+
+    def drew(self, seconds: float) -> None:
+        self.next = time.perf_counter() + max(FRAME_GAP, seconds * (1 - FRAME_SHARE) / FRAME_SHARE)
+
+
+class JobQueue:
+    """Jobs in the order they came, painted by `workers` threads; every change notifies `changed`."""
+
+    def __init__(self, folder: Path, workers: int = 1, limits: Limits | None = None) -> None:
+        assert workers >= 1, workers
+        self.folder = folder
+        self.limits = limits or Limits()
+        self.jobs: dict[str, WebJob] = {}
+        self.changed = threading.Condition()
+        self.version = 0  # grows at every change, so a waiter knows whether it missed one
+        self._waiting: deque[WebJob] = deque()
+        self._closing = False
+        self._threads = [
+            threading.Thread(target=self._work, name=f"paint-worker-{i}", daemon=True) for i in range(workers)
+        ]
+        for thread in self._threads:
+            thread.start()
+
+    # ---- what the page asks ----------------------------------------------------------------------
+    def submit(self, photo: Upload, settings: PaintSettings, style: Upload | None = None) -> WebJob:
+        with self.changed:
+            if len(self._waiting) >= self.limits.queue:
+                raise QueueFull(f"{len(self._waiting)} paintings are already waiting; try again when one is done.")
+            job_id = secrets.token_hex(8)
+            job = WebJob(job_id, photo, style, settings, self.folder / job_id)
+            self.jobs[job_id] = job
+            self._waiting.append(job)
+            self._touch()
+        return job
+
+    def cancel(self, job: WebJob) -> None:
+        """Stop a job: a waiting one leaves the queue; a painting one stops at its next step and keeps
+        the strokes painted so far."""
+        with self.changed:
+            job.cancel.set()
+            if job in self._waiting:
+                self._waiting.remove(job)
+                job.state, job.error = "failed", "Cancelled before it started."
+            self._touch()
+
+    def position(self, job: WebJob) -> int | None:
+        """1 when the job is next in the queue, 2 after that, ...; None once it is no longer waiting."""
+        with self.changed:
+            return self._waiting.index(job) + 1 if job in self._waiting else None
+
+    def describe(self, job: WebJob) -> dict:
+        """What the page sees of a job (plain JSON values)."""
+        s = job.settings
+        return {
+            "id": job.id,
+            "state": job.state,
+            "position": self.position(job),
+            "photo": job.photo.to_dict(),
+            "style": job.style.to_dict() if job.style else None,
+            "settings": {"brush": s.brush, "strokes": s.strokes, "size": s.size, "canvas": s.canvas},
+            "progress": job.progress,
+            "frames": job.frames,
+            "metrics": job.metrics,
+            "error": job.error,
+            "files": [name for name in RESULT_FILES if (job.files / name).is_file()] if job.finished else [],
+            "created": job.created,
+        }
+
+    def wait(self, seen: int, timeout: float) -> int:
+        """Block until the queue changes after version `seen` (or `timeout` s); the version now."""
+        with self.changed:
+            self.changed.wait_for(lambda: self.version != seen or self._closing, timeout)
+            return self.version
+
+    @property
+    def closing(self) -> bool:
+        return self._closing
+
+    def close(self, timeout: float = 30.0) -> None:
+        """Stop every job (those painting keep their strokes so far) and the workers."""
+        with self.changed:
+            self._closing = True
+            for job in self.jobs.values():
+                job.cancel.set()
+            self._touch()
+        for thread in self._threads:
+            thread.join(timeout)
+
+    # ---- the workers ----------------------------------------------------------------------------
+    def _touch(self) -> None:
+        """Record a change and wake every waiter; call with `changed` held."""
+        self.version += 1
+        self.changed.notify_all()
+
+    def _update(self, job: WebJob, **values) -> None:
+        with self.changed:
+            for name, value in values.items():
+                setattr(job, name, value)
+            self._touch()
+
+    def _work(self) -> None:
+        while True:
+            with self.changed:
+                self.changed.wait_for(lambda: self._waiting or self._closing)
+                if self._closing:
+                    return
+                job = self._waiting.popleft()
+                job.state = "painting"
+                self._touch()
+            try:
+                self._paint(job)
+            except (ValueError, FileNotFoundError) as err:  # the inputs, found when the job opens
+                message = err.named(label) if isinstance(err, SettingsError) else str(err)
+                self._update(job, state="failed", error=message)
+            except Exception as err:  # a bug must not take the worker, and with it the queue, down
+                traceback.print_exc(file=sys.stderr)
+                self._update(job, state="failed", error=f"Painting failed: {type(err).__name__}: {err}")
+
+    def _paint(self, job: WebJob) -> None:
+        from painter.job import PaintJob
+
+        paint_job = PaintJob(job.photo.path, job.settings)
+        total = paint_job.total_steps
+        painter = paint_job.painter
+        side = min(FRAME_SIDE, max(painter.width, painter.height))
+        blank = blank_canvas(*painter.painting().size_at(side), paint_job.background)
+        self._update(job, frame=frame_png(blank), frames=1)  # the bare canvas, until the first strokes
+        clock, done = FrameClock(), 0
+        for progress in paint_job.run():
+            done += 1
+            state = {
+                "step": done,
+                "steps": total,
+                "level": progress.level,
+                "levels": progress.levels,
+                "strokes": progress.strokes,
+                "loss": round(progress.loss, 6),
+                "stage": progress.stage,
+            }
+            if clock.due():
+                started = time.perf_counter()
+                frame = frame_png(render_painting(painter.painting(), side))
+                clock.drew(time.perf_counter() - started)
+                self._update(job, progress=state, frame=frame, frames=job.frames + 1)
+            else:
+                self._update(job, progress=state)
+            if job.cancel.is_set():
+                break  # the painting so far stays valid: finish() below keeps it
+        stopped = job.cancel.is_set()
+        result = paint_job.finish(interrupted=stopped)
+        result.save(job.files)
+        photo = resize_long_side(result.photo, max(result.image.shape[1:]))  # beside the painting, same size
+        write_bytes_atomic(job.files / "photo.png", frame_png(photo))
+        metrics = {key: result.metrics[key] for key in ("psnr", "ssim", "strokes", "seconds", "interrupted")}
+        self._update(
+            job,
+            state="stopped" if stopped else "done",
+            metrics=metrics,
+            frame=frame_png(render_painting(result.painting, side)),
+            frames=job.frames + 1,
+        )
+
+
+def frame_png(image) -> bytes:
+    """A (3, H, W) image as PNG bytes."""
+    buffer = io.BytesIO()
+    iio.imwrite(buffer, to_uint8(image), extension=".png")
+    return buffer.getvalue()
