@@ -25,6 +25,7 @@ import imageio.v3 as iio  # noqa: E402
 
 import brushes  # noqa: E402
 from painter import exporters  # noqa: E402
+from painter.animation import ANIMATIONS  # noqa: E402
 from painter.files import atomic_path, to_uint8  # noqa: E402
 from painter.settings import QUALITIES, STYLE_MODES, SettingsError, defaults  # noqa: E402
 from painter.strokes import load_painting  # noqa: E402
@@ -78,7 +79,7 @@ def _terminate(signum, frame):
 
 def flag(field: str) -> str:
     """The command-line flag of a PaintSettings field."""
-    return {"animation": "--no-animation", "style": "--style"}.get(field, "--" + field.replace("_", "-"))
+    return "--" + field.replace("_", "-")
 
 
 def settings_from_args(args: argparse.Namespace):
@@ -361,7 +362,10 @@ def add_paint_options(p: argparse.ArgumentParser) -> None:
     )
     out.add_argument("--out", metavar="DIR", help="the output folder (same as -o DIR)")
     out.add_argument("--render-size", type=positive_int, metavar="PX", help="long side of the PNG and SVG (--size)")
-    out.add_argument("--no-animation", dest="animation", action="store_const", const=False, help="skip process.gif")
+    out.add_argument(
+        "--animation", choices=ANIMATIONS, help=f"the painting being made: process.gif, process.mp4 ({d['animation']})"
+    )
+    out.add_argument("--no-animation", dest="animation", action="store_const", const="none", help="no animation")
     out.add_argument("--quiet", action="store_true", help="no progress bar or summary")
     g = p.add_argument_group("painting")
     g.add_argument("--brush", help=f"oilpaint, markerpen, watercolor or rectangle; see 'paint brushes' ({d['brush']})")

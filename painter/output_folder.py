@@ -17,12 +17,22 @@ from pathlib import Path
 
 import imageio.v3 as iio
 
+from painter.animation import animation_files, write_animated_svg, write_mp4
 from painter.exporters import write_gif, write_image, write_svg
 from painter.files import atomic_path, to_uint8, write_bytes_atomic
 
-SET_FILES = ("painting.png", "painting.svg", "strokes.json", "process.gif", "style.png", "metrics.json")
+SET_FILES = (
+    "painting.png",
+    "painting.svg",
+    "strokes.json",
+    "process.gif",
+    "process.mp4",
+    "painting-animated.svg",
+    "style.png",
+    "metrics.json",
+)
 # One file chosen by its extension: `paint photo.jpg -o painting.svg`.
-SINGLE_FILES = (".png", ".jpg", ".jpeg", ".webp", ".svg", ".json", ".gif")
+SINGLE_FILES = (".png", ".jpg", ".jpeg", ".webp", ".svg", ".json", ".gif", ".mp4")
 
 
 def _is_earlier_painting(folder: Path) -> bool:
@@ -100,8 +110,13 @@ def _write_set(result, folder: Path) -> None:
     write_image(result.image, folder / "painting.png")
     write_svg(result.painting, folder / "painting.svg", size)
     (folder / "strokes.json").write_text(result.painting.to_json(), encoding="utf-8")
-    if result.settings.animation:
+    made = animation_files(result.settings.animation)
+    if "process.gif" in made:
         write_gif(result.painting, folder / "process.gif")
+    if "process.mp4" in made:
+        write_mp4(result.painting, folder / "process.mp4")
+    if made:  # the strokes appearing one by one, in any browser
+        write_animated_svg(result.painting, folder / "painting-animated.svg", size)
     if result.style_image is not None:
         write_image(result.style_image, folder / "style.png")
     (folder / "metrics.json").write_text(json.dumps(result.metrics, indent=1), encoding="utf-8")
@@ -135,6 +150,8 @@ def write_single(result, path: Path) -> Path:
         write_bytes_atomic(path, result.painting.to_json().encode("utf-8"))
     elif suffix == ".gif":
         write_gif(result.painting, path)
+    elif suffix == ".mp4":
+        write_mp4(result.painting, path)
     else:
         with atomic_path(path) as tmp:
             iio.imwrite(tmp, to_uint8(result.image), extension=suffix)

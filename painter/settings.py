@@ -13,6 +13,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from painter.animation import ANIMATIONS
 from painter.canvas import parse_colour
 from painter.strokes import MAX_IMAGE_SIDE
 from painter.strokes import MAX_STROKES as MAX_FILE_STROKES
@@ -63,7 +64,7 @@ class PaintSettings:
     renderer_weights: str | None = None  # a renderer checkpoint you trained (None: the shipped one)
     steps: int | None = None  # optimiser steps per level (None: the quality preset's)
     opaque: bool = False  # fix every stroke's opacity at 1, for physical paint that does not blend
-    animation: bool = True  # also write process.gif, the painting being made
+    animation: str = "gif"  # the making of it: gif (small, opens anywhere), mp4 (phones), both or none
     style: str | None = None  # paint in the style of this image (None: no style transfer)
     style_weight: float = 0.1  # chelsea in coffee's style, 300 strokes: the style plain, the cat still clear
     style_mode: str = "all"  # what the style may change: "all" stroke values, or only their "colour"
@@ -121,6 +122,7 @@ def validate(s: PaintSettings) -> None:
     _whole("seed", s.seed, 0, MAX_SEED)
     _choice("device", s.device, DEVICES)
     _choice("renderer", s.renderer, RENDERERS)
+    _choice("animation", s.animation, ANIMATIONS)
     if s.steps is not None:
         _whole("steps", s.steps, 1, 10_000)
     _choice("style_mode", s.style_mode, STYLE_MODES)

@@ -16,7 +16,7 @@ from painter.many.inputs import find_photos
 from painter.many.pool import InlineRunner, ProcessRunner, threads_per_worker
 from painter.many.tasks import PhotoTask, paint_photo
 
-FAST = PaintSettings(brush="rectangle", strokes=6, size=32, renderer="exact", steps=2, animation=False)
+FAST = PaintSettings(brush="rectangle", strokes=6, size=32, renderer="exact", steps=2, animation="none")
 FLAGS = ["--brush", "rectangle", "--strokes", "6", "--size", "32", "--renderer", "exact", "--steps", "2"]
 FLAGS += ["--no-animation", "--quiet"]
 

@@ -15,7 +15,7 @@ from painter.many.batch import plan_batch, run_batch
 from painter.many.cluster import RayRunner, check_reachable
 from painter.many.tasks import PhotoTask, paint_photo
 
-FAST = PaintSettings(brush="rectangle", strokes=6, size=32, renderer="exact", steps=3, animation=False)
+FAST = PaintSettings(brush="rectangle", strokes=6, size=32, renderer="exact", steps=3, animation="none")
 
 # A private Ray instance binds to 127.0.0.1 only with this set before Ray is imported (see painter.many.cluster).
 os.environ.setdefault("RAY_ENABLE_WINDOWS_OR_OSX_CLUSTER", "0")

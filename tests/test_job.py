@@ -42,7 +42,14 @@ def test_paint_returns_a_painting_that_resembles_the_photo(photo):
 def test_save_writes_the_whole_set_and_the_svg_matches_the_png(photo, tmp_path):
     folder = paint(photo, FAST).save(tmp_path / "out")
     names = sorted(p.name for p in folder.iterdir())
-    assert names == ["metrics.json", "painting.png", "painting.svg", "process.gif", "strokes.json"]
+    assert names == [
+        "metrics.json",
+        "painting-animated.svg",
+        "painting.png",
+        "painting.svg",
+        "process.gif",
+        "strokes.json",
+    ]
     png = iio.imread(folder / "painting.png")
     svg = iio.imread(io.BytesIO(cairosvg.svg2png(url=str(folder / "painting.svg"))))[..., :3]
     assert psnr(png, svg) >= 30
@@ -53,7 +60,7 @@ def test_an_earlier_painting_is_replaced_as_a_whole(photo, tmp_path):
     out = tmp_path / "out"
     paint(photo, FAST).save(out)
     first = (out / "strokes.json").read_text()
-    paint(photo, FAST.replace(seed=1, animation=False)).save(out)
+    paint(photo, FAST.replace(seed=1, animation="none")).save(out)
     assert not (out / "process.gif").exists()  # nothing of the first run is left beside the second
     assert (out / "strokes.json").read_text() != first
     assert json.loads((out / "metrics.json").read_text())["settings"]["seed"] == 1
@@ -77,6 +84,13 @@ def test_unsuitable_output_folders_are_refused_before_painting(photo, tmp_path, 
     }[case]
     with pytest.raises(ValueError, match=message):
         check_folder(folder, photo)
+
+
+def test_the_animation_setting_chooses_the_making_of_files(photo, tmp_path):
+    folder = paint(photo, FAST.replace(animation="mp4")).save(tmp_path / "mp4")
+    assert (folder / "process.mp4").stat().st_size > 0 and not (folder / "process.gif").exists()
+    folder = paint(photo, FAST.replace(animation="none")).save(tmp_path / "none")
+    assert sorted(p.name for p in folder.iterdir()) == ["metrics.json", "painting.png", "painting.svg", "strokes.json"]
 
 
 def test_a_stopped_job_gives_the_strokes_so_far(photo):

@@ -21,7 +21,7 @@ from painter.many.video import (
     render_frames,
 )
 
-FAST = PaintSettings(brush="rectangle", strokes=16, size=48, renderer="exact", steps=3, animation=False)
+FAST = PaintSettings(brush="rectangle", strokes=16, size=48, renderer="exact", steps=3, animation="none")
 FLAGS = ["--brush", "rectangle", "--strokes", "16", "--size", "48", "--renderer", "exact", "--steps", "3", "--quiet"]
 
 

@@ -18,6 +18,7 @@ from collections.abc import Iterator
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
+from painter.animation import animation_files
 from painter.many.pool import OnProgress, Runner
 from painter.many.tasks import PhotoTask, TaskResult, paint_photo
 from painter.settings import PaintSettings
@@ -90,7 +91,7 @@ def earlier_painting(item: BatchItem, settings: PaintSettings, digest: str) -> d
     if metrics.get("settings") != settings.to_dict() or (metrics.get("photo") or {}).get("sha256") != digest:
         return None
     needed = ["painting.png", "painting.svg", "strokes.json"]
-    needed += ["process.gif"] * settings.animation + ["style.png"] * (settings.style is not None)
+    needed += [*animation_files(settings.animation)] + ["style.png"] * (settings.style is not None)
     return metrics if all((item.folder / name).is_file() for name in needed) else None
 
 

@@ -228,7 +228,7 @@ def paint_keyframe(frame: np.ndarray, settings: PaintSettings):
     with tempfile.TemporaryDirectory(prefix="paint-frame-") as scratch:
         path = Path(scratch) / "frame.png"
         iio.imwrite(path, frame)
-        job = PaintJob(path, settings.replace(animation=False))
+        job = PaintJob(path, settings.replace(animation="none"))
         for _ in job.run():
             pass
         return job.painter.painting().strokes
