@@ -13,6 +13,7 @@ import json
 import os
 import shutil
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 
 import imageio.v3 as iio
@@ -35,12 +36,13 @@ SET_FILES = (
 SINGLE_FILES = (".png", ".jpg", ".jpeg", ".webp", ".svg", ".json", ".gif", ".mp4")
 
 
-def _is_earlier_painting(folder: Path) -> bool:
+def _is_earlier_set(folder: Path, files: tuple[str, ...], marker: str) -> bool:
+    """Whether `folder` holds nothing but an earlier set of `files`, its metrics.json saying `marker`."""
     names = {p.name for p in folder.iterdir()}
-    if "metrics.json" not in names or not names <= set(SET_FILES):
+    if "metrics.json" not in names or not names <= set(files):
         return False
     try:
-        return "settings" in json.loads((folder / "metrics.json").read_text(encoding="utf-8"))
+        return marker in json.loads((folder / "metrics.json").read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return False
 
@@ -62,8 +64,15 @@ def _check_writable(folder: Path, what: str) -> None:
     os.remove(probe)
 
 
-def check_folder(folder: str | Path, photo: str | Path | None = None) -> Path:
-    """Check, before painting, that `folder` can take a painting under the rule above; ValueError if not."""
+def check_folder(
+    folder: str | Path,
+    photo: str | Path | None = None,
+    files: tuple[str, ...] = SET_FILES,
+    marker: str = "settings",
+    what: str = "painting",
+) -> Path:
+    """Check, before painting, that `folder` can take a set of `files` under the rule above (an earlier set is
+    one whose metrics.json has the key `marker`); ValueError if not."""
     folder = Path(folder)
     if not str(folder):
         raise ValueError("the output folder name is empty")
@@ -72,10 +81,10 @@ def check_folder(folder: str | Path, photo: str | Path | None = None) -> Path:
     if folder.is_dir():
         if photo is not None and Path(photo).resolve().parent == folder.resolve():
             raise ValueError(f"output folder {folder} holds the photo being painted; choose another folder")
-        if any(folder.iterdir()) and not _is_earlier_painting(folder):
+        if any(folder.iterdir()) and not _is_earlier_set(folder, files, marker):
             raise ValueError(
                 f"output folder {folder} holds other files; choose an empty or new folder (an earlier "
-                "painting's folder is replaced as a whole)"
+                f"{what}'s folder is replaced as a whole)"
             )
     _check_writable(folder.parent, f"into {folder}")  # the new set is made beside the folder
     return folder
@@ -84,10 +93,17 @@ def check_folder(folder: str | Path, photo: str | Path | None = None) -> Path:
 def save_result(result, folder: Path) -> Path:
     """Write a PaintResult's set of files as `folder`, replacing an earlier painting there as a whole."""
     check_folder(folder)
+    return replace_folder(folder, lambda partial: _write_set(result, partial))
+
+
+def replace_folder(folder: Path, write: Callable[[Path], None]) -> Path:
+    """Make `folder` hold what `write(partial)` writes into a fresh hidden folder beside it: swapped into place
+    when complete, replacing what was there as a whole; on failure nothing changes."""
     folder.parent.mkdir(parents=True, exist_ok=True)
     partial = Path(tempfile.mkdtemp(prefix=f".{folder.name}.partial-", dir=folder.parent))
     try:
-        _write_set(result, partial)
+        os.chmod(partial, 0o777 & ~_umask())  # mkdtemp makes it private; the result gets the usual permissions
+        write(partial)
         if folder.exists():
             old = Path(tempfile.mkdtemp(prefix=f".{folder.name}.old-", dir=folder.parent))
             os.replace(folder, old / "set")
@@ -96,7 +112,7 @@ def save_result(result, folder: Path) -> Path:
         else:
             os.replace(partial, folder)
     except OSError as err:
-        raise OSError(err.errno, f"cannot write the painting into {folder}: {err.strerror or err}") from None
+        raise OSError(err.errno, f"cannot write into {folder}: {err.strerror or err}") from None
     finally:
         if partial.exists():
             shutil.rmtree(partial, ignore_errors=True)
@@ -105,7 +121,6 @@ def save_result(result, folder: Path) -> Path:
 
 def _write_set(result, folder: Path) -> None:
     """Every file of the set into `folder` (a private, fresh folder: no atomic renames needed)."""
-    os.chmod(folder, 0o777 & ~_umask())  # mkdtemp makes it private; the result gets the usual permissions
     size = result.settings.output_size
     write_image(result.image, folder / "painting.png")
     write_svg(result.painting, folder / "painting.svg", size)

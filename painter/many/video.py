@@ -26,8 +26,6 @@ from __future__ import annotations
 
 import json
 import math
-import os
-import shutil
 import tempfile
 import time
 from collections.abc import Iterator
@@ -440,28 +438,9 @@ def write_mp4(frames: list[np.ndarray], path: Path, fps: float) -> None:
 def check_video_folder(folder: str | Path) -> Path:
     """Check, before painting, that `folder` can take a painted clip: missing, empty or holding an earlier
     one (which is replaced as a whole). ValueError otherwise."""
-    folder = Path(folder)
-    if folder.exists() and not folder.is_dir():
-        raise ValueError(f"output folder {folder} is a file")
-    if folder.is_dir() and any(folder.iterdir()) and not _is_earlier_clip(folder):
-        raise ValueError(
-            f"output folder {folder} holds other files; choose an empty or new folder (an earlier painted "
-            "clip's folder is replaced as a whole)"
-        )
-    from painter.output_folder import _check_writable
+    from painter.output_folder import check_folder
 
-    _check_writable(folder.parent, f"into {folder}")
-    return folder
-
-
-def _is_earlier_clip(folder: Path) -> bool:
-    names = {p.name for p in folder.iterdir()}
-    if "metrics.json" not in names or not names <= set(VIDEO_FILES):
-        return False
-    try:
-        return "video" in json.loads((folder / "metrics.json").read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return False
+    return check_folder(folder, files=VIDEO_FILES, marker="video", what="painted clip")
 
 
 def save_video(folder: str | Path, painted: list[np.ndarray], document: dict, metrics: dict, fps: float) -> Path:
@@ -469,26 +448,15 @@ def save_video(folder: str | Path, painted: list[np.ndarray], document: dict, me
     beside it, swapped into place when complete (an earlier clip there is replaced as a whole)."""
     import imageio.v3 as iio
 
-    folder = check_video_folder(folder)
-    folder.parent.mkdir(parents=True, exist_ok=True)
-    partial = Path(tempfile.mkdtemp(prefix=f".{folder.name}.partial-", dir=folder.parent))
-    try:
-        os.chmod(partial, 0o755)
+    from painter.output_folder import replace_folder
+
+    def write(partial: Path) -> None:
         write_mp4(painted, partial / "painting.mp4", fps)
         (partial / "frames.json").write_text(json.dumps(document), encoding="utf-8")
         iio.imwrite(partial / "contact.png", contact_sheet(painted))
         (partial / "metrics.json").write_text(json.dumps(metrics, indent=1), encoding="utf-8")
-        if folder.exists():
-            old = Path(tempfile.mkdtemp(prefix=f".{folder.name}.old-", dir=folder.parent))
-            os.replace(folder, old / "set")
-            os.replace(partial, folder)
-            shutil.rmtree(old, ignore_errors=True)
-        else:
-            os.replace(partial, folder)
-    finally:
-        if partial.exists():
-            shutil.rmtree(partial, ignore_errors=True)
-    return folder
+
+    return replace_folder(check_video_folder(folder), write)
 
 
 def video_metrics(
