@@ -214,7 +214,12 @@ def bad_photo(tmp_path, case):
 
 @pytest.mark.parametrize(
     "case, message",
-    [("missing", "no such photo"), ("directory", "directory"), ("empty", "empty file"), ("text", "cannot read")],
+    [
+        ("missing", "no such photo"),
+        ("directory", "is empty; there is nothing to paint"),
+        ("empty", "empty file"),
+        ("text", "cannot read"),
+    ],
 )
 def test_unreadable_photos_exit_2_and_write_nothing(tmp_path, capsys, case, message):
     out = tmp_path / "out"
