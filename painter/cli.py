@@ -91,7 +91,7 @@ def run_paint(args: argparse.Namespace) -> int:
     bar = tqdm(total=job.total_steps, unit="step", dynamic_ncols=True, disable=args.quiet)
     try:
         for progress in job.run():
-            stage = "polish" if progress.stage == "polish" else f"level {progress.level}/{progress.levels}"
+            stage = "refine" if progress.stage == "refine" else f"level {progress.level}/{progress.levels}"
             bar.set_description(stage)
             bar.set_postfix(strokes=progress.strokes, loss=f"{progress.loss:.4f}", refresh=False)
             bar.update(1)

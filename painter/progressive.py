@@ -23,7 +23,7 @@ from brushes import Brush
 from painter.canvas import blank_canvas, draw
 from painter.images import resize
 from painter.losses import l1_loss, transport_loss
-from painter.polish import WindowRenderer, network_windows, polish
+from painter.refine import WindowRenderer, network_windows, refine
 from painter.strokes import Painting
 
 # A differentiable renderer for one block: strokes (N, P) -> colour (N, 3, R, R), alpha (N, 1, R, R).
@@ -43,8 +43,8 @@ class PainterConfig:
     shape_range: tuple[float, float] = (0.1, 0.9)  # positions and sizes stay inside the block
     # Last steps of each level through the exact renderer, when one is given. Off by default: it costs
     # 5x the network's time for oil paint, and the whole-canvas pass below gains more.
-    polish_steps: int = 0
-    # Then all strokes are optimised together on the whole canvas (see painter.polish): on 300
+    exact_steps: int = 0
+    # Then all strokes are optimised together on the whole canvas (see painter.refine): on 300
     # rectangles, 60 steps at 256 px took PSNR from 19.4 to 21.6 dB in about 10 s.
     global_steps: int = 60
     global_side: int = 256  # long side, in pixels, of the canvas the whole-canvas pass works on
@@ -62,7 +62,7 @@ class Progress:
     steps: int
     strokes: int  # strokes placed so far, the current level's included
     loss: float
-    stage: str = "level"  # "level" while painting block by block, "polish" for the final whole-canvas pass
+    stage: str = "level"  # "level" while painting block by block, "refine" for the final whole-canvas pass
 
 
 @dataclass
@@ -88,7 +88,7 @@ class Grid:
         padded = F.pad(image, (0, self.cols * self.side - w, 0, self.rows * self.side - h))
         small = resize(padded[None], (self.rows * res, self.cols * res))[0]  # (C, rows*res, cols*res)
         tiles = small.view(c, self.rows, res, self.cols, res).permute(1, 3, 0, 2, 4)  # (rows, cols, C, res, res)
-        return tiles.reshape(self.blocks, c, res, res)
+        return tiles.reshape(self.blocks, c, res, res).contiguous()  # a single row of blocks reshapes to a view
 
     def join(self, blocks: torch.Tensor) -> torch.Tensor:
         """The blocks (blocks, C, res, res) side by side again: (C, rows*res, cols*res), padding included."""
@@ -143,8 +143,8 @@ class ProgressivePainter:
     # The groups the extra loss may change (None: all trainable ones). ("colour",) lets a style loss recolour
     # strokes while their shapes follow the photo alone.
     extra_trainable: tuple[str, ...] | None = None
-    # A second, exact renderer for the last `config.polish_steps` steps of every level (None: no polish).
-    polish: RenderFn | None = None
+    # A second, exact renderer for the last `config.exact_steps` steps of every level (None: none).
+    exact_render: RenderFn | None = None
     # How the final whole-canvas pass draws strokes in their windows (None: the brush's exact renderer).
     global_render: WindowRenderer | None = None
 
@@ -176,8 +176,8 @@ class ProgressivePainter:
     def _steps(self, per_block: int) -> tuple[int, int]:
         """(total steps, rounds) of a level whose blocks get `per_block` strokes."""
         rounds = min(per_block, self.config.rounds)
-        polish = self.config.polish_steps if self.polish is not None else 0
-        return max(1, self.config.steps // rounds) * rounds + polish, rounds
+        exact = self.config.exact_steps if self.exact_render is not None else 0
+        return max(1, self.config.steps // rounds) * rounds + exact, rounds
 
     def run(self) -> Iterator[Progress]:
         plan = level_plan(self.config, self.height, self.width)
@@ -192,7 +192,7 @@ class ProgressivePainter:
         if cfg.global_steps and placed:
             strokes = torch.cat(self.done)
             side = min(cfg.global_side, max(self.height, self.width))
-            steps = polish(
+            steps = refine(
                 self.brush,
                 strokes,
                 self.target,
@@ -202,9 +202,9 @@ class ProgressivePainter:
                 opaque=cfg.opaque,
                 render=self.global_render,
             )
-            for step, loss, polished in steps:
-                self.done = [polished]
-                yield Progress(len(plan), len(plan), step, cfg.global_steps, placed, loss, stage="polish")
+            for step, loss, refined in steps:
+                self.done = [refined]
+                yield Progress(len(plan), len(plan), step, cfg.global_steps, placed, loss, stage="refine")
 
     # ---- one level ---------------------------------------------------------------------------------
     def _paint_level(self, grid: Grid, count: int, level: int, levels: int, placed: int) -> Iterator[Progress]:
@@ -235,10 +235,11 @@ class ProgressivePainter:
                 done += 1
                 self.current = self._to_canvas(params.detach().cpu(), mask.cpu(), grid)
                 yield Progress(level, levels, done, total, placed + count, loss)
-        if self.polish is not None and cfg.polish_steps:
+        if self.exact_render is not None and cfg.exact_steps:
             # A few last steps through the exact renderer correct what the network got slightly wrong.
             params = params.detach().requires_grad_(True)
-            for loss, _ in self._optimise(params, active, self.polish, cfg.polish_steps, background, target, inside):
+            exact = self._optimise(params, active, self.exact_render, cfg.exact_steps, background, target, inside)
+            for loss, _ in exact:
                 done += 1
                 self.current = self._to_canvas(params.detach().cpu(), active.cpu(), grid)
                 yield Progress(level, levels, done, total, placed + count, loss)
@@ -382,7 +383,7 @@ def painter_config(
     if brush.cheap_raster and renderer == "neural":
         # Exact steps cost little for such a brush: on 300 rectangles (astronaut), 20 exact steps per
         # level and 120 whole-canvas steps took PSNR from 21.15 to 21.64 dB for 10 s more.
-        config.polish_steps, config.global_steps = 20, 120
+        config.exact_steps, config.global_steps = 20, 120
     if quality == "draft":
         config.steps, config.global_steps = config.steps // 2, config.global_steps // 2
     elif quality == "fine":
@@ -417,7 +418,7 @@ def make_painter(
         background,
         config,
         device=device or torch.device("cpu"),
-        polish=ExactRenderer(brush, resolution) if neural else None,
+        exact_render=ExactRenderer(brush, resolution) if neural else None,
         global_render=network_windows(net) if neural and not brush.cheap_raster else None,
         extra_loss=extra_loss,
         extra_trainable=extra_trainable,

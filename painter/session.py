@@ -154,7 +154,7 @@ class PaintJob:
             "renderer": renderer,
             "renderer_resolution": resolution,
             "steps_per_level": config.steps,
-            "polish_steps_per_level": config.polish_steps if renderer == "neural" else 0,
+            "exact_steps_per_level": config.exact_steps if renderer == "neural" else 0,
             "levels": config.levels,
             "opaque": opaque,
             "fit_width": target.shape[2],

@@ -1,7 +1,7 @@
-"""The final polish: every stroke of the painting optimised together on the whole canvas.
+"""The final refinement: every stroke of the painting optimised together on the whole canvas.
 
 The block painter fits each block's strokes against a fixed background, so early strokes never
-learn from later ones and no stroke may cross its block. The polish fixes both: all strokes are
+learn from later ones and no stroke may cross its block. The refinement fixes both: all strokes are
 drawn by the brush's exact renderer, each in a window just around it, laid in painting order on one
 canvas, and moved together by gradient descent on the squared error against the photo.
 """
@@ -16,13 +16,13 @@ from brushes import Brush
 from painter.images import resize, resize_long_side
 
 WINDOW_SIZES = (8, 16, 32, 64, 128, 256, 512)  # strokes are drawn in square windows of these sizes
-MARGIN = 0.2  # a window is this much larger than its stroke, so the stroke can move within it
+WINDOW_SLACK = 0.2  # a window is this fraction larger than its stroke, so the stroke can move within it
 
 
 def _windows(brush: Brush, strokes: torch.Tensor, height: int, width: int) -> tuple[torch.Tensor, torch.Tensor]:
     """Top-left corner (N, 2 as y, x) and side (N,) of a square window around each stroke."""
     bounds = brush.extent(strokes, height, width)  # (N, 4) x0, y0, x1, y1
-    span = torch.maximum(bounds[:, 2] - bounds[:, 0], bounds[:, 3] - bounds[:, 1]) * (1 + MARGIN) + 4
+    span = torch.maximum(bounds[:, 2] - bounds[:, 0], bounds[:, 3] - bounds[:, 1]) * (1 + WINDOW_SLACK) + 4
     sizes = torch.tensor(WINDOW_SIZES, dtype=span.dtype)
     side = sizes[torch.searchsorted(sizes, span.clamp(max=WINDOW_SIZES[-1]))]
     centre_x, centre_y = (bounds[:, 0] + bounds[:, 2]) / 2, (bounds[:, 1] + bounds[:, 3]) / 2
@@ -125,7 +125,7 @@ def _draw(
     return canvas[:, pad : pad + height, pad : pad + width]
 
 
-def polish(
+def refine(
     brush: Brush,
     strokes: torch.Tensor,
     target: torch.Tensor,

@@ -1,4 +1,4 @@
-"""The whole-canvas polish: its hand-written backward pass and that it improves a painting."""
+"""The whole-canvas refinement: its hand-written backward pass and that it improves a painting."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import pytest
 import torch
 
 import brushes
-from painter.polish import _draw, _windows, exact_windows, polish
+from painter.refine import _draw, _windows, exact_windows, refine
 
 
 @pytest.mark.parametrize("name", ["rectangle", "oilpaint", "markerpen"])
@@ -34,12 +34,12 @@ def test_windowed_drawing_and_its_gradient_match_plain_autograd(name):
     assert torch.allclose(fast.grad, plain.grad, atol=1e-8)
 
 
-def test_polish_lowers_the_error():
+def test_refine_lowers_the_error():
     brush = brushes.get_brush("rectangle")
     g = torch.Generator().manual_seed(0)
     target = torch.zeros(3, 48, 64)
     target[0, 10:30, 10:40] = 1.0
     target[2, 25:45, 30:60] = 1.0
     strokes = brush.place(torch.rand(8, 2, generator=g), torch.rand(8, 3, generator=g), 0.3, 48, 64, g)
-    losses = [loss for _, loss, _ in polish(brush, strokes, target, (1.0, 1.0, 1.0), steps=40, long_side=64, lr=0.01)]
+    losses = [loss for _, loss, _ in refine(brush, strokes, target, (1.0, 1.0, 1.0), steps=40, long_side=64, lr=0.01)]
     assert losses[-1] < 0.7 * losses[0]
