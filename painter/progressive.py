@@ -33,7 +33,13 @@ RenderFn = Callable[[torch.Tensor], tuple[torch.Tensor, torch.Tensor]]
 @dataclass
 class PainterConfig:
     strokes: int = 500  # the budget: the painting has at most this many and at least 90% of it
-    levels: int = 5  # the finest level cuts the longer side into this many blocks (the method's default)
+    # The finest level cuts the longer side into this many blocks; None: as many as the budget and the
+    # canvas call for (see `level_plan`), which gives the method's 5 for 500 strokes at 512 px.
+    levels: int | None = None
+    # Automatic levels add finer grids until a block gets about this many strokes: 12 keeps 500 strokes
+    # at 512 px on the method's 5 levels, and a block's batch (and its memory) bounded at any budget.
+    block_strokes: int = 12
+    min_block_side: int = 24  # no grid cuts blocks smaller than this many canvas pixels (finer than a stroke)
     steps: int = 40  # optimiser steps per level through the main renderer
     rounds: int = 4  # strokes join a level in this many rounds, each seeded where the canvas is worst
     focus: float = 2.0  # a block far from the photo gets up to this many times the average strokes
@@ -41,13 +47,19 @@ class PainterConfig:
     transport_weight: float = 0.1  # weight of the transport loss against L1, as in the method
     min_per_block: int = 4  # use fewer levels rather than give a block fewer strokes than this
     shape_range: tuple[float, float] = (0.1, 0.9)  # positions and sizes stay inside the block
+    # New strokes point along the photo's edges (the flow of its structure tensor) instead of at random,
+    # as a painter lays a flat region in one direction; the optimiser may still turn them.
+    follow_edges: bool = True
     # Last steps of each level through the exact renderer, when one is given. Off by default: it costs
     # 5x the network's time for oil paint, and the whole-canvas pass below gains more.
     exact_steps: int = 0
     # Then all strokes are optimised together on the whole canvas (see painter.refine): on 300
     # rectangles, 60 steps at 256 px took PSNR from 19.4 to 21.6 dB in about 10 s.
     global_steps: int = 60
-    global_side: int = 256  # long side, in pixels, of the canvas the whole-canvas pass works on
+    # Long side, in pixels, of the canvas the whole-canvas pass works on; None: from the budget, so that
+    # strokes stay several pixels wide (256 px up to ~450 strokes, the canvas's own size at most).
+    global_side: int | None = None
+    global_lr: float = 0.002  # Adam step size of the whole-canvas pass
     opaque: bool = False  # fix alpha at 1, for physical media where paint does not blend
     seed: int = 0
 
@@ -85,8 +97,9 @@ class Grid:
     def split(self, image: torch.Tensor, res: int) -> torch.Tensor:
         """Cut (C, H, W) into blocks resampled to res x res, padding with zeros. (blocks, C, res, res)."""
         c, h, w = image.shape
-        padded = F.pad(image, (0, self.cols * self.side - w, 0, self.rows * self.side - h))
-        small = resize(padded[None], (self.rows * res, self.cols * res))[0]  # (C, rows*res, cols*res)
+        # Shrink first, pad after: padding a 3 x 20000 photo to whole square blocks first would take GBs.
+        small = resize(image[None], (max(1, round(h * res / self.side)), max(1, round(w * res / self.side))))[0]
+        small = F.pad(small, (0, self.cols * res - small.shape[2], 0, self.rows * res - small.shape[1]))
         tiles = small.view(c, self.rows, res, self.cols, res).permute(1, 3, 0, 2, 4)  # (rows, cols, C, res, res)
         return tiles.reshape(self.blocks, c, res, res).contiguous()  # a single row of blocks reshapes to a view
 
@@ -107,12 +120,26 @@ def composite(background: torch.Tensor, colour: torch.Tensor, alpha: torch.Tenso
 
 
 def level_plan(config: PainterConfig, height: int, width: int) -> list[tuple[Grid, int]]:
-    """(grid, strokes at that level) for every level; the counts add up to exactly the budget."""
+    """(grid, strokes at that level) for every level; the counts add up to exactly the budget.
+
+    Level m cuts the longer side into m blocks. Without a fixed `config.levels`, levels are added until
+    the blocks of all levels together would hold the budget at `config.block_strokes` each, or until a
+    finer grid would cut blocks smaller than `config.min_block_side` pixels: a large budget gets more,
+    finer levels rather than crowded blocks, and a small canvas is never cut finer than its pixels."""
     if config.strokes < 1:
         raise ValueError(f"the stroke budget must be at least 1, got {config.strokes}")
-    if config.levels < 1:
+    if config.levels is not None and config.levels < 1:
         raise ValueError(f"levels must be at least 1, got {config.levels}")
-    grids = [Grid.for_level(m, height, width) for m in range(1, config.levels + 1)]
+    grids = [Grid.for_level(1, height, width)]
+    while len(grids) < (config.levels or math.inf):
+        finer = Grid.for_level(len(grids) + 1, height, width)
+        if config.levels is None and (
+            config.strokes <= config.block_strokes * sum(g.blocks for g in grids) or finer.side < config.min_block_side
+        ):
+            break
+        if finer.side == grids[-1].side:  # a photo thinner than the level count: nothing finer to cut
+            break
+        grids.append(finer)
     while len(grids) > 1 and config.strokes < config.min_per_block * sum(g.blocks for g in grids):
         grids.pop()
     total = sum(g.blocks for g in grids)
@@ -160,6 +187,8 @@ class ProgressivePainter:
         self._frozen = sorted(i for g in groups if g not in self.trainable for i in self.brush.indices(g))
         extra = self.trainable if self.extra_trainable is None else self.extra_trainable
         self._extra_frozen = sorted(i for g in self.trainable if g not in extra for i in self.brush.indices(g))
+        angles = self.brush.kinds("angle")
+        self._flow = edge_flow(self.target) if self.config.follow_edges and angles else None
 
     def painting(self) -> Painting:
         """The painting so far, in painting order."""
@@ -191,7 +220,10 @@ class ProgressivePainter:
         cfg = self.config
         if cfg.global_steps and placed:
             strokes = torch.cat(self.done)
-            side = min(cfg.global_side, max(self.height, self.width))
+            # Denser paintings have smaller strokes, which need more pixels to be seen: ~12 px per
+            # sqrt(stroke), e.g. 256 px for 450 strokes, 660 px for 3,000.
+            side = cfg.global_side or max(256, round(12 * math.sqrt(placed)))
+            side = min(side, max(self.height, self.width))
             steps = refine(
                 self.brush,
                 strokes,
@@ -199,6 +231,7 @@ class ProgressivePainter:
                 self.background,
                 cfg.global_steps,
                 side,
+                lr=cfg.global_lr,
                 opaque=cfg.opaque,
                 render=self.global_render,
             )
@@ -227,7 +260,7 @@ class ProgressivePainter:
         canvas = background
         done = 0
         for new in sizes:
-            seeds = self._seed(target.cpu(), canvas.detach().cpu(), inside.cpu(), new, size_for=per_block).to(dev)
+            seeds = self._seed(target.cpu(), canvas.detach().cpu(), inside.cpu(), new, per_block, grid).to(dev)
             params = torch.cat([params.detach(), seeds], dim=1).requires_grad_(True)  # (B, k, P)
             mask = active[:, : params.shape[1]]
             # canvas: the last one seeds the next round
@@ -315,21 +348,32 @@ class ProgressivePainter:
         return given
 
     def _seed(
-        self, target: torch.Tensor, background: torch.Tensor, inside: torch.Tensor, k: int, size_for: int
+        self, target: torch.Tensor, background: torch.Tensor, inside: torch.Tensor, k: int, size_for: int, grid: Grid
     ) -> torch.Tensor:
         """K new strokes per block where the block differs most from the photo, in the photo's
-        colour there, sized so that `size_for` of them would cover the block. (B, K, P)."""
+        colour there, sized so that `size_for` of them would cover the block, pointing along the
+        photo's edge flow when `follow_edges` (else as the brush places them). (B, K, P)."""
         b, _, res, _ = target.shape
         error = (background - target).abs().mean(dim=1, keepdim=True) * inside  # (B, 1, R, R)
         error = F.avg_pool2d(error, 5, stride=1, padding=2)[:, 0] ** 2  # smooth, then favour the worst
-        weights = error.view(b, -1) + 1e-6 * inside.view(b, -1) + 1e-12
+        weights = error.reshape(b, -1) + 1e-6 * inside.reshape(b, -1) + 1e-12
         picks = torch.multinomial(weights, k, replacement=weights.shape[1] < k, generator=self.generator)  # (B, K)
         py, px = picks // res, picks % res
-        xy = torch.stack([(px + 0.5) / res, (py + 0.5) / res], dim=-1).view(b * k, 2)
+        xy = torch.stack([(px + 0.5) / res, (py + 0.5) / res], dim=-1).reshape(b * k, 2)
         smooth = F.avg_pool2d(target, 3, stride=1, padding=1)  # (B, 3, R, R): colour of the area, not one pixel
-        rgb = smooth.view(b, 3, -1).gather(2, picks[:, None, :].expand(-1, 3, -1)).permute(0, 2, 1).reshape(b * k, 3)
+        rgb = smooth.reshape(b, 3, -1).gather(2, picks[:, None, :].expand(-1, 3, -1)).permute(0, 2, 1).reshape(b * k, 3)
         size = min(0.6, max(0.15, 1.6 / math.sqrt(size_for)))
         strokes = self.brush.place(xy, rgb, size, res, res, self.generator).view(b, k, -1)
+        if self._flow is not None:
+            # Where each seed lies on the whole canvas, as a fraction of its height and width.
+            rows, cols = torch.arange(b) // grid.cols, torch.arange(b) % grid.cols
+            across = (cols[:, None] + xy[:, 0].view(b, k)) * grid.side / self.width  # (B, K)
+            down = (rows[:, None] + xy[:, 1].view(b, k)) * grid.side / self.height
+            fh, fw = self._flow.shape
+            flow = self._flow[(down * fh).long().clamp(0, fh - 1), (across * fw).long().clamp(0, fw - 1)]
+            jitter = 0.03 * torch.randn(b, k, generator=self.generator)  # ~5 degrees, so strokes do not look ruled
+            for i in self.brush.kinds("angle"):
+                strokes[..., i] = (flow + jitter).remainder(1.0)
         self._clamp(strokes)
         return strokes
 
@@ -360,6 +404,39 @@ class ProgressivePainter:
         order = out.transpose(0, 1).reshape(b * k, -1)  # (K*B, P), stroke-index major
         keep = active.transpose(0, 1).reshape(-1) > 0
         return order[keep].clamp(0, 1)
+
+
+FLOW_SIDE = 256  # the edge flow is measured on the photo shrunk to this long side: directions are smooth
+
+
+def edge_flow(image: torch.Tensor) -> torch.Tensor:
+    """The direction of the photo's edges at every point, as a stroke angle in [0, 1) (0..180 degrees,
+    clockwise, y down), from the structure tensor (the summed outer products of colour gradients).
+
+    Two blurs of the tensor are added: a narrow one that follows local edges, and a wide one (an
+    eighth of the photo) that dominates only where the photo is flat, so a plain sky takes the direction
+    of the nearest edges instead of noise. image (3, H, W) -> (h, w) at FLOW_SIDE px long side."""
+    _, h, w = image.shape
+    scale = FLOW_SIDE / max(h, w)
+    small = resize(image[None], (max(3, round(h * scale)), max(3, round(w * scale))))  # (1, 3, h, w), 3+ for gradients
+    gx = small[..., :, 2:] - small[..., :, :-2]
+    gy = small[..., 2:, :] - small[..., :-2, :]
+    gx, gy = F.pad(gx, (1, 1, 0, 0), mode="replicate"), F.pad(gy, (0, 0, 1, 1), mode="replicate")
+    tensor = torch.cat([(gx * gx).sum(1, keepdim=True), (gx * gy).sum(1, keepdim=True), (gy * gy).sum(1, keepdim=True)])
+    tensor = tensor.permute(1, 0, 2, 3)  # (1, 3 as xx xy yy, h, w)
+    side = max(tensor.shape[-2:])
+    narrow = _blur(tensor, max(1, side // 128))
+    wide = _blur(tensor, max(1, side // 16))
+    xx, xy, yy = (narrow + wide)[0]
+    across = 0.5 * torch.atan2(2 * xy, xx - yy)  # the direction of steepest change
+    return ((across + math.pi / 2) / math.pi).remainder(1.0)  # along the edge
+
+
+def _blur(image: torch.Tensor, radius: int) -> torch.Tensor:
+    """Box blur of (1, C, h, w) with a (2 * radius + 1) square, twice (close to a Gaussian), edges replicated."""
+    for _ in range(2):
+        image = F.avg_pool2d(F.pad(image, (radius,) * 4, mode="replicate"), 2 * radius + 1, stride=1)
+    return image
 
 
 QUALITIES = ("draft", "normal", "fine")  # the presets `painter_config` knows, fastest first
