@@ -98,7 +98,13 @@ class Grid:
         """Cut (C, H, W) into blocks resampled to res x res, padding with zeros. (blocks, C, res, res)."""
         c, h, w = image.shape
         # Shrink first, pad after: padding a 3 x 20000 photo to whole square blocks first would take GBs.
-        small = resize(image[None], (max(1, round(h * res / self.side)), max(1, round(w * res / self.side))))[0]
+        # The photo is padded only to whole block pixels, then shrunk by exactly res / side, so block
+        # pixels and canvas pixels line up as if the whole padded grid had been shrunk.
+        rows, cols = (math.ceil(math.ceil(n * res / self.side) * self.side / res) for n in (h, w))
+        padded = F.pad(image, (0, cols - w, 0, rows - h))[None]
+        small = F.interpolate(
+            padded, scale_factor=res / self.side, mode="bilinear", antialias=True, recompute_scale_factor=False
+        )[0].clamp(0, 1)  # (C, ~h * res / side, ~w * res / side)
         small = F.pad(small, (0, self.cols * res - small.shape[2], 0, self.rows * res - small.shape[1]))
         tiles = small.view(c, self.rows, res, self.cols, res).permute(1, 3, 0, 2, 4)  # (rows, cols, C, res, res)
         return tiles.reshape(self.blocks, c, res, res).contiguous()  # a single row of blocks reshapes to a view
@@ -292,10 +298,13 @@ class ProgressivePainter:
         cfg, res = self.config, self.resolution
         b, k, p = params.shape
         optimiser = torch.optim.RMSprop([params], lr=cfg.lr)
+        # Blocks get different numbers of strokes, so many slots are empty (up to half at focus 2): only
+        # the used ones go through the renderer, the others stay transparent.
+        used = mask.reshape(-1).nonzero()[:, 0]  # (n,)
         for _ in range(steps):
-            colour, alpha = render(params.view(b * k, p))
-            colour = colour.view(b, k, 3, res, res)
-            alpha = alpha.view(b, k, 1, res, res) * mask.view(b, k, 1, 1, 1)
+            drawn, cover = render(params.view(b * k, p)[used])  # (n, 3, R, R), (n, 1, R, R)
+            colour = drawn.new_zeros(b * k, 3, res, res).index_copy(0, used, drawn).view(b, k, 3, res, res)
+            alpha = cover.new_zeros(b * k, 1, res, res).index_copy(0, used, cover).view(b, k, 1, res, res)
             canvas = composite(background, colour, alpha)
             loss = l1_loss(canvas, target, inside)
             if cfg.transport_weight:
