@@ -43,3 +43,22 @@ def test_refine_lowers_the_error():
     strokes = brush.place(torch.rand(8, 2, generator=g), torch.rand(8, 3, generator=g), 0.3, 48, 64, g)
     losses = [loss for _, loss, _ in refine(brush, strokes, target, (1.0, 1.0, 1.0), steps=40, long_side=64, lr=0.01)]
     assert losses[-1] < 0.7 * losses[0]
+
+
+def test_drawing_in_chunks_gives_the_same_canvas_and_gradient(monkeypatch):
+    """Many strokes are rendered in chunks recomputed in the backward pass; nothing may change but memory."""
+    import painter.refine
+
+    brush = brushes.get_brush("oilpaint")
+    g = torch.Generator().manual_seed(2)
+    strokes = brush.place(torch.rand(12, 2, generator=g), torch.rand(12, 3, generator=g), 0.2, 40, 48, g).double()
+    corner, side = _windows(brush, strokes, 40, 48)
+    background = torch.rand(3, 40, 48, dtype=torch.double, generator=g)
+    results = []
+    for chunk in (1000, 5):
+        monkeypatch.setattr(painter.refine, "RENDER_CHUNK", chunk)
+        params = strokes.clone().requires_grad_(True)
+        out = _draw(brush, exact_windows(brush), params, corner, side, background, int(side.max()))
+        (out * background).sum().backward()
+        results.append((out.detach(), params.grad))
+    assert torch.allclose(results[0][0], results[1][0]) and torch.allclose(results[0][1], results[1][1])
