@@ -60,6 +60,8 @@ class PainterConfig:
     # strokes stay several pixels wide (256 px up to ~450 strokes, the canvas's own size at most).
     global_side: int | None = None
     global_lr: float = 0.002  # Adam step size of the whole-canvas pass
+    # The whole-canvas pass moves strokes hidden under later ones to where the painting misses most.
+    reseed: bool = True
     opaque: bool = False  # fix alpha at 1, for physical media where paint does not blend
     seed: int = 0
 
@@ -240,6 +242,7 @@ class ProgressivePainter:
                 lr=cfg.global_lr,
                 opaque=cfg.opaque,
                 render=self.global_render,
+                reseed=self._reseed if cfg.reseed else None,
             )
             for step, loss, refined in steps:
                 self.done = [refined]
@@ -372,18 +375,40 @@ class ProgressivePainter:
         smooth = F.avg_pool2d(target, 3, stride=1, padding=1)  # (B, 3, R, R): colour of the area, not one pixel
         rgb = smooth.reshape(b, 3, -1).gather(2, picks[:, None, :].expand(-1, 3, -1)).permute(0, 2, 1).reshape(b * k, 3)
         size = min(0.6, max(0.15, 1.6 / math.sqrt(size_for)))
+        self._seed_size = size * grid.side / max(self.height, self.width)  # the same, on the whole canvas
         strokes = self.brush.place(xy, rgb, size, res, res, self.generator).view(b, k, -1)
         if self._flow is not None:
             # Where each seed lies on the whole canvas, as a fraction of its height and width.
             rows, cols = torch.arange(b) // grid.cols, torch.arange(b) % grid.cols
             across = (cols[:, None] + xy[:, 0].view(b, k)) * grid.side / self.width  # (B, K)
             down = (rows[:, None] + xy[:, 1].view(b, k)) * grid.side / self.height
-            fh, fw = self._flow.shape
-            flow = self._flow[(down * fh).long().clamp(0, fh - 1), (across * fw).long().clamp(0, fw - 1)]
-            jitter = 0.03 * torch.randn(b, k, generator=self.generator)  # ~5 degrees, so strokes do not look ruled
-            for i in self.brush.kinds("angle"):
-                strokes[..., i] = (flow + jitter).remainder(1.0)
+            self._follow_flow(strokes, across, down)
         self._clamp(strokes)
+        return strokes
+
+    def _follow_flow(self, strokes: torch.Tensor, across: torch.Tensor, down: torch.Tensor) -> None:
+        """Turn strokes (..., P) along the edge flow at canvas fractions across, down (...), +-5 degrees."""
+        fh, fw = self._flow.shape
+        flow = self._flow[(down * fh).long().clamp(0, fh - 1), (across * fw).long().clamp(0, fw - 1)]
+        jitter = 0.03 * torch.randn(flow.shape, generator=self.generator)  # so strokes do not look ruled
+        for i in self.brush.kinds("angle"):
+            strokes[..., i] = (flow + jitter).remainder(1.0)
+
+    def _reseed(self, error: torch.Tensor, n: int) -> torch.Tensor:
+        """N new canvas-relative strokes (n, P) where error (h, w, the whole canvas at any scale) is
+        largest, in the photo's colour there, at the finest level's size. For the whole-canvas pass."""
+        h, w = error.shape
+        weights = F.avg_pool2d(error[None, None], 5, stride=1, padding=2).reshape(-1) ** 2 + 1e-12
+        picks = torch.multinomial(weights, n, replacement=weights.numel() < n, generator=self.generator)
+        xy = torch.stack([(picks % w + 0.5) / w, (picks // w + 0.5) / h], dim=1)  # (n, 2) fractions
+        photo = F.avg_pool2d(resize(self.target[None], (h, w)), 3, stride=1, padding=1)[0]  # (3, h, w)
+        rgb = photo.reshape(3, -1)[:, picks].T  # (n, 3)
+        strokes = self.brush.place(xy, rgb, self._seed_size, self.height, self.width, self.generator)
+        if self._flow is not None:
+            self._follow_flow(strokes, xy[:, 0], xy[:, 1])
+        strokes = strokes.clamp(0, 1)
+        if self.config.opaque:
+            strokes[:, self._alpha] = 1.0
         return strokes
 
     def _clamp(self, params: torch.Tensor) -> None:

@@ -62,3 +62,23 @@ def test_drawing_in_chunks_gives_the_same_canvas_and_gradient(monkeypatch):
         (out * background).sum().backward()
         results.append((out.detach(), params.grad))
     assert torch.allclose(results[0][0], results[1][0]) and torch.allclose(results[0][1], results[1][1])
+
+
+def test_a_hidden_stroke_is_moved_to_where_the_painting_misses():
+    brush = brushes.get_brush("rectangle")
+    target = torch.ones(3, 48, 64)
+    target[:, 4:14, 48:60] = 0.0  # a black patch top right that no stroke covers
+    target[:, 20:44, 8:40] = 0.5
+    #               x     y     w     h     angle  r    g    b    alpha
+    hidden = [0.375, 0.66, 0.2, 0.2, 0.0, 0.2, 0.9, 0.2, 1.0]  # under the next one
+    cover = [0.375, 0.66, 0.55, 0.55, 0.0, 0.5, 0.5, 0.5, 1.0]
+    strokes = torch.tensor([hidden, cover])
+
+    def reseed(error, n):
+        y, x = divmod(int(error.argmax()), error.shape[1])
+        return torch.tensor([[(x + 0.5) / error.shape[1], (y + 0.5) / error.shape[0], 0.15, 0.15, 0, 0, 0, 0, 1.0]])
+
+    *_, (_, _, after) = refine(brush, strokes, target, (1, 1, 1), steps=6, long_side=64, lr=0.001, reseed=reseed)
+    assert after.shape == (2, 9)
+    assert after[0, 0] > 0.3 and after[0, 1] > 0.3  # the cover stays, now first
+    assert after[1, 0] > 0.7 and after[1, 1] < 0.35 and after[1, 5] < 0.1  # the hidden one went to the black patch
