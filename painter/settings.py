@@ -15,10 +15,10 @@ from dataclasses import dataclass
 
 from painter.animation import ANIMATIONS
 from painter.canvas import parse_colour
+from painter.progressive import QUALITIES
 from painter.strokes import MAX_IMAGE_SIDE
 from painter.strokes import MAX_STROKES as MAX_FILE_STROKES
 
-QUALITIES = ("draft", "normal", "fine")  # fastest first; the painter's presets (painter.progressive)
 RENDERERS = ("neural", "exact")
 DEVICES = ("auto", "cpu", "cuda")
 STYLE_MODES = ("all", "colour")

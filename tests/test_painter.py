@@ -1,15 +1,27 @@
-"""The painter: compositing, the stroke budget, the transport loss, the level plan."""
+"""The painter: compositing, the stroke budget, the transport loss, and `paint PHOTO` end to end."""
 
 from __future__ import annotations
 
 import numpy as np
 import pytest
 import torch
+from conftest import psnr
 from PIL import Image
+from skimage import data
 
 import brushes
+from painter.canvas import render_painting
 from painter.losses import l1_loss, transport_loss
-from painter.progressive import Grid, PainterConfig, ProgressivePainter, composite, level_plan
+from painter.progressive import (
+    ExactRenderer,
+    Grid,
+    PainterConfig,
+    ProgressivePainter,
+    composite,
+    edge_flow,
+    level_plan,
+    make_painter,
+)
 
 
 def test_composite_matches_painting_strokes_one_by_one():
@@ -23,14 +35,27 @@ def test_composite_matches_painting_strokes_one_by_one():
     assert torch.allclose(composite(background, colour, alpha), expected, atol=1e-6)
 
 
-@pytest.mark.parametrize("budget", [1, 7, 55, 300, 1000])
-def test_level_plan_spends_exactly_the_budget(budget):
-    plan = level_plan(PainterConfig(strokes=budget), 384, 512)
+@pytest.mark.parametrize("budget", [1, 7, 55, 300, 1000, 5000, 20000])
+@pytest.mark.parametrize("height, width", [(384, 512), (96, 128), (1024, 683), (3, 2000), (50, 1000)])
+def test_level_plan_spends_exactly_the_budget(budget, height, width):
+    plan = level_plan(PainterConfig(strokes=budget), height, width)
     assert sum(n for _, n in plan) == budget
     for grid, _ in plan:  # the blocks cover the canvas
-        assert grid.rows * grid.side >= 384 and grid.cols * grid.side >= 512
+        assert grid.rows * grid.side >= height and grid.cols * grid.side >= width
     if budget < 20:
         assert len(plan) == 1  # a small budget is not spread thin over fine levels
+
+
+def test_level_plan_follows_the_budget_and_the_size():
+    config = PainterConfig(strokes=500)
+    assert len(level_plan(config, 340, 512)) == 5  # the method's 5 levels for the default painting
+    dense = level_plan(PainterConfig(strokes=5000), 683, 1024)
+    assert len(dense) > 8
+    finest, count = dense[-1]
+    assert count / finest.blocks <= 2 * config.block_strokes  # blocks stay small batches, not crowds
+    # A small canvas is never cut into blocks finer than min_block_side, whatever the budget.
+    assert all(grid.side >= config.min_block_side for grid, _ in level_plan(PainterConfig(strokes=5000), 96, 128))
+    assert len(level_plan(PainterConfig(strokes=5000, levels=3), 683, 1024)) == 3  # a fixed count still holds
 
 
 def test_grid_splits_into_blocks_in_row_major_order():
@@ -96,3 +121,39 @@ def test_inputs_alpha_grayscale_sixteen_bit_and_exif_rotation(tmp_path):
     exif[0x0112] = 6  # "rotate 90 degrees clockwise to display"
     Image.fromarray(np.zeros((10, 30, 3), np.uint8)).save(tmp_path / "r.jpg", exif=exif)
     assert load_photo(tmp_path / "r.jpg").shape == (3, 30, 10)
+
+
+def test_edge_flow_follows_stripes():
+    rows = torch.arange(64).float().view(1, 64, 1)
+    horizontal = (rows // 8 % 2).expand(3, 64, 64)  # stripes along x: strokes should lie along x (angle 0)
+    flow = edge_flow(horizontal)
+    along = torch.minimum(flow, 1 - flow)  # angle distance from 0 (0 and 1 are the same direction)
+    assert float(along.median()) < 0.05
+    assert float((edge_flow(horizontal.transpose(1, 2)) - 0.5).abs().median()) < 0.05  # and along y: 90 degrees
+
+
+def paint_directly(target, strokes, seed=0, brush="rectangle", **overrides):
+    """The painter run to the end through the exact renderer at 16 px blocks; the painting."""
+    the_brush = brushes.get_brush(brush)
+    config = PainterConfig(strokes=strokes, steps=8, global_steps=8, seed=seed, **overrides)
+    painter = make_painter(the_brush, ExactRenderer(the_brush, 16), 16, target, (1, 1, 1), config, renderer="exact")
+    for _ in painter.run():
+        pass
+    return painter.painting()
+
+
+@pytest.mark.parametrize("height, width", [(100, 200), (64, 200), (50, 1000), (3, 2000), (2000, 3), (1, 300)])
+def test_wide_tall_and_thin_photos_paint(height, width):
+    """A landscape 2:1 or wider once crashed in the seeding; thin strips must paint too."""
+    g = torch.Generator().manual_seed(0)
+    painting = paint_directly(torch.rand(3, height, width, generator=g), 40)
+    assert len(painting) == 40 and (painting.width, painting.height) == (width, height)
+
+
+def test_more_strokes_resemble_the_photo_better():
+    photo = torch.from_numpy(np.array(Image.fromarray(data.chelsea()).resize((96, 64)))).permute(2, 0, 1) / 255.0
+
+    def score(strokes):
+        return psnr(render_painting(paint_directly(photo.float(), strokes)), photo)
+
+    assert score(120) > score(30) + 1.0

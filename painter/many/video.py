@@ -2,7 +2,7 @@
 
 The first frame is painted like a photo (PaintJob). Every later frame starts from the previous
 frame's strokes and is refined against the new frame for a few steps by the whole-canvas pass
-(`refine`, see painter.polish); a small share of strokes (the smallest) may be moved to where the
+(`refine`, see painter.refine); a small share of strokes (the smallest) may be moved to where the
 painting is furthest from the frame, so new things in the scene get paint. Painted independently,
 each frame's strokes are placed afresh and the clip flickers; `flicker` measures it.
 
@@ -45,11 +45,10 @@ SHEET_WIDTH = 240  # px, width of one frame on the contact sheet
 
 
 def _refine_pass():
-    """The whole-canvas pass that optimises given strokes against a new target. Imported from one place,
-    so that a rename of painter.polish is a one-line change here."""
-    from painter.polish import polish
+    """The whole-canvas pass that optimises given strokes against a new target (painter.refine)."""
+    from painter.refine import refine
 
-    return polish
+    return refine
 
 
 @dataclass(frozen=True)

@@ -1,7 +1,7 @@
-"""The final polish: every stroke of the painting optimised together on the whole canvas.
+"""The final refinement: every stroke of the painting optimised together on the whole canvas.
 
 The block painter fits each block's strokes against a fixed background, so early strokes never
-learn from later ones and no stroke may cross its block. The polish fixes both: all strokes are
+learn from later ones and no stroke may cross its block. The refinement fixes both: all strokes are
 drawn by the brush's exact renderer, each in a window just around it, laid in painting order on one
 canvas, and moved together by gradient descent on the squared error against the photo.
 """
@@ -11,18 +11,22 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 
 import torch
+from torch.utils.checkpoint import checkpoint
 
 from brushes import Brush
 from painter.images import resize, resize_long_side
 
 WINDOW_SIZES = (8, 16, 32, 64, 128, 256, 512)  # strokes are drawn in square windows of these sizes
-MARGIN = 0.2  # a window is this much larger than its stroke, so the stroke can move within it
+# Above this many strokes of one window size, they are rendered in chunks whose network activations are
+# recomputed in the backward pass instead of kept: a 64 px network keeps ~0.4 MB per stroke, 2 GB for 5,000.
+RENDER_CHUNK = 512
+WINDOW_SLACK = 0.2  # a window is this fraction larger than its stroke, so the stroke can move within it
 
 
 def _windows(brush: Brush, strokes: torch.Tensor, height: int, width: int) -> tuple[torch.Tensor, torch.Tensor]:
     """Top-left corner (N, 2 as y, x) and side (N,) of a square window around each stroke."""
     bounds = brush.extent(strokes, height, width)  # (N, 4) x0, y0, x1, y1
-    span = torch.maximum(bounds[:, 2] - bounds[:, 0], bounds[:, 3] - bounds[:, 1]) * (1 + MARGIN) + 4
+    span = torch.maximum(bounds[:, 2] - bounds[:, 0], bounds[:, 3] - bounds[:, 1]) * (1 + WINDOW_SLACK) + 4
     sizes = torch.tensor(WINDOW_SIZES, dtype=span.dtype)
     side = sizes[torch.searchsorted(sizes, span.clamp(max=WINDOW_SIZES[-1]))]
     centre_x, centre_y = (bounds[:, 0] + bounds[:, 2]) / 2, (bounds[:, 1] + bounds[:, 3]) / 2
@@ -101,6 +105,25 @@ def in_window(brush: Brush, strokes: torch.Tensor, corner: torch.Tensor, side: i
     return out
 
 
+def _render_windows(
+    brush: Brush, render: WindowRenderer, strokes: torch.Tensor, corner: torch.Tensor, side: torch.Tensor, height, width
+) -> tuple[list[torch.Tensor], dict[int, tuple[int, int]]]:
+    """Every stroke drawn in its window, batched by window size: [colour, alpha, colour, alpha, ...] per
+    size, and stroke -> (size group, index in it)."""
+    windows: list[torch.Tensor] = []
+    slot: dict[int, tuple[int, int]] = {}
+    for group, size in enumerate(side.unique().tolist()):
+        idx = (side == size).nonzero()[:, 0]
+        local = in_window(brush, strokes[idx], corner[idx], size, height, width)
+        if len(idx) <= RENDER_CHUNK or not torch.is_grad_enabled():
+            windows += list(render(local, size))
+        else:
+            chunks = [checkpoint(render, part, size, use_reentrant=False) for part in local.split(RENDER_CHUNK)]
+            windows += [torch.cat([c[0] for c in chunks]), torch.cat([c[1] for c in chunks])]
+        slot.update({i: (group, j) for j, i in enumerate(idx.tolist())})
+    return windows, slot
+
+
 def _draw(
     brush: Brush,
     render: WindowRenderer,
@@ -113,19 +136,38 @@ def _draw(
     """The painting at background's size (3, h, w), every stroke drawn in its window, differentiably."""
     _, height, width = background.shape
     canvas = torch.nn.functional.pad(background, (pad, pad, pad, pad))  # windows never leave the canvas
-    windows: list[torch.Tensor] = []
-    slot: dict[int, tuple[int, int]] = {}  # stroke -> (window group, index in it)
-    for group, size in enumerate(side.unique().tolist()):
-        idx = (side == size).nonzero()[:, 0]
-        local = in_window(brush, strokes[idx], corner[idx], size, height, width)
-        windows += list(render(local, size))
-        slot.update({i: (group, j) for j, i in enumerate(idx.tolist())})
+    windows, slot = _render_windows(brush, render, strokes, corner, side, height, width)
     places = [(*slot[i], int(corner[i, 0]) + pad, int(corner[i, 1]) + pad) for i in range(strokes.shape[0])]
     canvas = _LayWindows.apply(canvas, places, *windows)
     return canvas[:, pad : pad + height, pad : pad + width]
 
 
-def polish(
+@torch.no_grad()
+def _visible(
+    brush: Brush, render: WindowRenderer, strokes: torch.Tensor, corner: torch.Tensor, side: torch.Tensor, height, width
+) -> torch.Tensor:
+    """The fraction of each stroke's ink (N,) that shows through the strokes laid after it."""
+    pad = int(side.max())
+    windows, slot = _render_windows(brush, render, strokes, corner, side, height, width)
+    after = torch.ones(1, height + 2 * pad, width + 2 * pad)  # transparency of the strokes laid later
+    shows = torch.zeros(strokes.shape[0])
+    for i in reversed(range(strokes.shape[0])):
+        group, j = slot[i]
+        alpha = windows[2 * group + 1][j]  # (1, s, s)
+        y, x, s = int(corner[i, 0]) + pad, int(corner[i, 1]) + pad, alpha.shape[-1]
+        region = after[:, y : y + s, x : x + s]
+        shows[i] = (alpha * region).sum() / alpha.sum().clamp_min(1e-6)
+        region.mul_(1 - alpha)
+    return shows
+
+
+# Strokes showing less than this fraction of their ink are moved (see `refine`'s reseed).
+HIDDEN = 0.03
+# New strokes for the places the painting misses most: error (h, w) at the pass's size, how many -> (n, P).
+Reseeder = Callable[[torch.Tensor, int], torch.Tensor]
+
+
+def refine(
     brush: Brush,
     strokes: torch.Tensor,
     target: torch.Tensor,
@@ -135,10 +177,15 @@ def polish(
     lr: float = 0.002,
     opaque: bool = False,
     render: WindowRenderer | None = None,
+    reseed: Reseeder | None = None,
 ) -> Iterator[tuple[int, float, torch.Tensor]]:
     """Optimise all strokes (N, P, canvas-relative) together against target (3, H, W), drawn at
     `long_side` pixels through `render` (default: the brush's exact renderer). Yields (step, loss,
-    strokes) after every step."""
+    strokes) after every step.
+
+    With `reseed`, a third of the way in, strokes that later ones hide almost wholly (less than HIDDEN
+    of their ink shows) are taken out and as many new ones from `reseed` are laid on top where the
+    error is largest: a hill-climber's move, so no stroke of the budget is wasted under others."""
     render = render or exact_windows(brush)
     small = resize_long_side(target, long_side)
     _, height, width = small.shape
@@ -150,6 +197,16 @@ def polish(
     for step in range(1, steps + 1):
         if step % 10 == 0:  # strokes drift: re-centre their windows now and then
             corner, side = _windows(brush, params.detach(), height, width)
+        if reseed is not None and step == max(1, steps // 3):
+            hidden = _visible(brush, render, params.detach(), corner, side, height, width) < HIDDEN
+            if hidden.any():
+                with torch.no_grad():
+                    painted = _draw(brush, render, params, corner, side, back, int(side.max()))
+                error = ((painted - small) ** 2).sum(dim=0)  # (h, w)
+                moved = torch.cat([params.detach()[~hidden], reseed(error, int(hidden.sum())).to(params.dtype)])
+                params = moved.requires_grad_(True)
+                optimiser = torch.optim.Adam([params], lr=lr)
+                corner, side = _windows(brush, params.detach(), height, width)
         canvas = _draw(brush, render, params, corner, side, back, int(side.max()))
         loss = ((canvas - small) ** 2).mean()
         optimiser.zero_grad(set_to_none=True)
