@@ -107,7 +107,7 @@ def test_second_tab_waits_its_turn_and_stop_keeps_a_valid_partial_painting(brows
     first, second = context.new_page(), context.new_page()
     try:
         # Enough steps that the first painting is still under way when it is stopped.
-        open_page(first, server, photo, strokes=30, steps=40, quality="normal")
+        open_page(first, server, photo, strokes=30, steps=2000, quality="normal")
         first.click("#paint")
         first.wait_for_function("state.shownFrames >= 2", timeout=60_000)  # it has painted something
 
