@@ -114,7 +114,7 @@ def main() -> None:
     args = parser.parse_args()
     settings = PaintSettings(
         brush=args.brush, strokes=args.strokes, size=args.size, renderer=args.renderer, steps=args.steps,
-        animation=False, device="cpu",
+        animation="none", device="cpu",
     )  # fmt: skip
     header = machine()
     rows = []
