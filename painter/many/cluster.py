@@ -21,7 +21,7 @@ import uuid
 from collections import deque
 from urllib.parse import urlsplit
 
-from painter.many.pool import MAX_ATTEMPTS, REPORT_EVERY, _cannot_load, usable_cores
+from painter.many.pool import MAX_ATTEMPTS, REPORT_EVERY, _cannot_load, throttled_reporter, usable_cores
 
 INSTALL = "Ray is not installed; install it with: pip install 'paint-strokes[ray]'"
 CONNECT_TIMEOUT = 5.0  # seconds to reach a cluster's address; Ray itself keeps retrying for about a minute
@@ -112,18 +112,7 @@ class PainterWorker:
         self.board = ray.get_actor(board)
 
     def call(self, fn, index: int, task):
-        import time
-
-        last = 0.0
-
-        def report(done: int, total: int) -> None:
-            nonlocal last
-            now = time.monotonic()
-            if now - last >= REPORT_EVERY or done == total:
-                last = now
-                self.board.put.remote((index, done, total))
-
-        return fn(task, report=report)
+        return fn(task, report=throttled_reporter(self.board.put.remote, index))
 
 
 class RayRunner:

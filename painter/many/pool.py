@@ -94,7 +94,9 @@ def _start_worker(progress, threads: int) -> None:
     torch.set_num_threads(threads)
 
 
-def _run_in_worker(fn: TaskFn, index: int, task) -> Any:
+def throttled_reporter(send: Callable[[tuple[int, int, int]], None], index: int) -> Callable[[int, int], None]:
+    """A task's progress callback that sends (index, done, total) at most every REPORT_EVERY seconds,
+    and always the last one."""
     last = 0.0
 
     def report(done: int, total: int) -> None:
@@ -102,9 +104,13 @@ def _run_in_worker(fn: TaskFn, index: int, task) -> Any:
         now = time.monotonic()
         if now - last >= REPORT_EVERY or done == total:
             last = now
-            _progress.put((index, done, total))
+            send((index, done, total))
 
-    return fn(task, report=report)
+    return report
+
+
+def _run_in_worker(fn: TaskFn, index: int, task) -> Any:
+    return fn(task, report=throttled_reporter(_progress.put, index))
 
 
 class ProcessRunner:
