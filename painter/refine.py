@@ -9,12 +9,14 @@ canvas, and moved together by gradient descent on the squared error against the 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 
 import torch
+import torch.nn.functional as F
 from torch.utils.checkpoint import checkpoint
 
 from brushes import Brush
-from painter.images import resize, resize_long_side
+from painter.images import resize_long_side
 
 WINDOW_SIZES = (8, 16, 32, 64, 128, 256, 512)  # strokes are drawn in square windows of these sizes
 # Above this many strokes of one window size, they are rendered in chunks whose network activations are
@@ -23,54 +25,72 @@ RENDER_CHUNK = 512
 WINDOW_SLACK = 0.2  # a window is this fraction larger than its stroke, so the stroke can move within it
 
 
-def _windows(brush: Brush, strokes: torch.Tensor, height: int, width: int) -> tuple[torch.Tensor, torch.Tensor]:
-    """Top-left corner (N, 2 as y, x) and side (N,) of a square window around each stroke."""
-    bounds = brush.extent(strokes, height, width)  # (N, 4) x0, y0, x1, y1
+@dataclass
+class Layout:
+    """Where every stroke is drawn on a canvas: a square window around each, and the window pixels of
+    all strokes sorted so that each canvas pixel's strokes are consecutive and in painting order. The
+    painting is composited from that order in a few whole-array operations (see `_composite`), however
+    many strokes there are. Built again when strokes have drifted (see `refine`)."""
+
+    corner: torch.Tensor  # (N, 2) top-left of each window, as (y, x) canvas pixels; may lie off the canvas
+    side: torch.Tensor  # (N,) side of each window in pixels, one of WINDOW_SIZES
+    sizes: list[tuple[int, torch.Tensor]]  # (side, strokes drawn in windows of that side) per side, ascending
+    take: torch.Tensor  # (M,) for each (stroke, pixel) pair on the canvas, its place among all windows' pixels
+    pixel: torch.Tensor  # (M,) the pair's canvas pixel, as y * width + x; pairs sorted by pixel, then stroke
+    stroke: torch.Tensor  # (M,) the pair's stroke
+    last: torch.Tensor  # (M,) where the last pair of the same pixel is: the strokes in between are laid later
+
+
+def layout(brush: Brush, strokes: torch.Tensor, height: int, width: int) -> Layout:
+    """The windows of strokes (N, P, canvas-relative) on a height x width canvas, and their pixels sorted."""
+    bounds = brush.extent(strokes.detach(), height, width)  # (N, 4) x0, y0, x1, y1
     span = torch.maximum(bounds[:, 2] - bounds[:, 0], bounds[:, 3] - bounds[:, 1]) * (1 + WINDOW_SLACK) + 4
     sizes = torch.tensor(WINDOW_SIZES, dtype=span.dtype)
-    side = sizes[torch.searchsorted(sizes, span.clamp(max=WINDOW_SIZES[-1]))]
+    side = sizes[torch.searchsorted(sizes, span.clamp(max=WINDOW_SIZES[-1]))].long()
     centre_x, centre_y = (bounds[:, 0] + bounds[:, 2]) / 2, (bounds[:, 1] + bounds[:, 3]) / 2
-    corner = torch.stack([centre_y - side / 2, centre_x - side / 2], dim=1).round()
-    return corner.long(), side.long()
+    corner = torch.stack([centre_y - side / 2, centre_x - side / 2], dim=1).round().long()
+    groups, keys, takes = [], [], []
+    offset = 0
+    for size in side.unique().tolist():
+        members = (side == size).nonzero()[:, 0]  # (n,)
+        steps = torch.arange(size)
+        ys = corner[members, 0, None] + steps  # (n, s)
+        xs = corner[members, 1, None] + steps
+        on = ((ys >= 0) & (ys < height))[:, :, None] & ((xs >= 0) & (xs < width))[:, None, :]  # (n, s, s)
+        pixel = ys[:, :, None] * width + xs[:, None, :]  # (n, s, s)
+        # Sorting on pixel * N + stroke puts each pixel's strokes together, in painting order.
+        keys.append((pixel * len(side) + members[:, None, None])[on])
+        takes.append((offset + torch.arange(len(members) * size * size)).view(-1, size, size)[on])
+        groups.append((size, members))
+        offset += len(members) * size * size
+    key = torch.cat(keys) if keys else torch.zeros(0, dtype=torch.long)
+    order = torch.argsort(key)
+    key = key[order]
+    pixel, stroke = key // max(1, len(side)), key % max(1, len(side))
+    _, counts = torch.unique_consecutive(pixel, return_counts=True)
+    last = (torch.cumsum(counts, 0) - 1).repeat_interleave(counts)
+    take = torch.cat(takes)[order] if takes else key
+    return Layout(corner, side, groups, take, pixel, stroke, last)
 
 
-class _LayWindows(torch.autograd.Function):
-    """Lay strokes, each given as a window of colour and alpha, onto a canvas in painting order.
+# Alpha is scaled by this before its log is taken, so a fully opaque stroke still lets 1e-9 through: the
+# log stays finite and the gradient of every alpha alive. The difference is far below a colour level.
+OPAQUE = 1 - 1e-9
 
-    Autograd through N in-place window updates would copy the whole canvas gradient once per stroke;
-    this does the backward pass in one reverse sweep instead, using that the canvas depends on stroke
-    i's colour c and alpha a as c * a * T + below * (1 - a) * T, where `below` is the canvas just before
-    the stroke and T the transparency of everything laid after it.
-    """
 
-    @staticmethod
-    def forward(ctx, canvas, places, *windows):  # windows: colour (n, 3, s, s), alpha (n, 1, s, s), ... per size
-        canvas = canvas.clone()
-        befores = [torch.empty_like(windows[k]) for k in range(0, len(windows), 2)]
-        for group, j, y, x in places:
-            colour, alpha = windows[2 * group][j], windows[2 * group + 1][j]
-            s = colour.shape[-1]
-            region = canvas[:, y : y + s, x : x + s]
-            befores[group][j] = region
-            region.mul_(1 - alpha).add_(colour * alpha)
-        ctx.places = places
-        ctx.save_for_backward(*windows, *befores)
-        return canvas
-
-    @staticmethod
-    def backward(ctx, grad):
-        saved = ctx.saved_tensors
-        windows, befores = saved[: len(saved) * 2 // 3], saved[len(saved) * 2 // 3 :]
-        grads = [torch.zeros_like(w) for w in windows]
-        after = torch.ones_like(grad[:1])  # (1, H, W): transparency of the strokes laid later
-        for group, j, y, x in reversed(ctx.places):
-            colour, alpha = windows[2 * group][j], windows[2 * group + 1][j]
-            s = colour.shape[-1]
-            seen = grad[:, y : y + s, x : x + s] * after[:, y : y + s, x : x + s]  # (3, s, s)
-            grads[2 * group][j] = seen * alpha
-            grads[2 * group + 1][j] = ((colour - befores[group][j]) * seen).sum(dim=0, keepdim=True)
-            after[:, y : y + s, x : x + s] *= 1 - alpha
-        return grad * after, None, *grads
+def _composite(colour: torch.Tensor, alpha: torch.Tensor, places: Layout, background: torch.Tensor) -> torch.Tensor:
+    """Lay every stroke's window in painting order over background (3, H, W). colour (3, M) and alpha
+    (M,) are the window pixels in `places` order. A pixel's colour is sum_i c_i a_i T_i + background *
+    T_0, where T_i is the product of (1 - a_j) over the strokes j laid after i on that pixel; the
+    products are sums of logs, taken with one cumulative sum over all pairs (in double precision, as it
+    runs over millions of them). Returns (3, H, W)."""
+    c, height, width = background.shape
+    through = torch.log1p(-alpha.double() * OPAQUE)  # (M,) log of what each stroke lets through
+    below = torch.cumsum(through, 0)
+    later = torch.exp(below[places.last] - below).to(alpha.dtype)  # (M,) T_i: what the later strokes let through
+    ink = torch.zeros(c, height * width, dtype=colour.dtype).index_add(1, places.pixel, colour * (alpha * later))
+    shows = torch.zeros(height * width, dtype=torch.double).index_add(0, places.pixel, through).exp()  # T_0
+    return ink.view(c, height, width) + background * shows.to(background.dtype).view(1, height, width)
 
 
 # Draws strokes given in a window's own coordinates (x, y, sizes as fractions of its side) on an
@@ -84,12 +104,17 @@ def exact_windows(brush: Brush) -> WindowRenderer:
 
 
 def network_windows(net: Callable[[torch.Tensor], tuple[torch.Tensor, torch.Tensor]]) -> WindowRenderer:
-    """Windows drawn by a neural renderer at its resolution, then resampled to the window's size."""
+    """Windows drawn by a neural renderer at its resolution, then resampled to the window's size: by
+    averaging whole blocks of pixels when the window divides it (windows are powers of two, as is the
+    network's size), which is exact and costs a fraction of an antialiased resize's backward pass."""
 
     def draw(strokes: torch.Tensor, side: int) -> tuple[torch.Tensor, torch.Tensor]:
         colour, alpha = net(strokes)
-        if colour.shape[-1] != side:
-            colour, alpha = (resize(t, (side, side)) for t in (colour, alpha))
+        res = colour.shape[-1]
+        if side < res and res % side == 0:
+            colour, alpha = (F.avg_pool2d(t, res // side) for t in (colour, alpha))
+        elif side != res:  # larger windows: enlarging needs no antialiasing, whose backward pass is slow
+            colour, alpha = (F.interpolate(t, size=(side, side), mode="bilinear") for t in (colour, alpha))
         return colour, alpha
 
     return draw
@@ -106,62 +131,49 @@ def in_window(brush: Brush, strokes: torch.Tensor, corner: torch.Tensor, side: i
 
 
 def _render_windows(
-    brush: Brush, render: WindowRenderer, strokes: torch.Tensor, corner: torch.Tensor, side: torch.Tensor, height, width
-) -> tuple[list[torch.Tensor], dict[int, tuple[int, int]]]:
-    """Every stroke drawn in its window, batched by window size: [colour, alpha, colour, alpha, ...] per
-    size, and stroke -> (size group, index in it)."""
-    windows: list[torch.Tensor] = []
-    slot: dict[int, tuple[int, int]] = {}
-    for group, size in enumerate(side.unique().tolist()):
-        idx = (side == size).nonzero()[:, 0]
-        local = in_window(brush, strokes[idx], corner[idx], size, height, width)
-        if len(idx) <= RENDER_CHUNK or not torch.is_grad_enabled():
-            windows += list(render(local, size))
+    brush: Brush, render: WindowRenderer, strokes: torch.Tensor, places: Layout, height: int, width: int
+) -> tuple[torch.Tensor, torch.Tensor]:
+    """Every stroke drawn in its window, all window pixels in `places` order: colour (3, M), alpha (M,)."""
+    colours, alphas = [], []
+    for size, members in places.sizes:
+        local = in_window(brush, strokes[members], places.corner[members], size, height, width)
+        if len(members) <= RENDER_CHUNK or not torch.is_grad_enabled():
+            colour, alpha = render(local, size)
         else:
             chunks = [checkpoint(render, part, size, use_reentrant=False) for part in local.split(RENDER_CHUNK)]
-            windows += [torch.cat([c[0] for c in chunks]), torch.cat([c[1] for c in chunks])]
-        slot.update({i: (group, j) for j, i in enumerate(idx.tolist())})
-    return windows, slot
+            colour, alpha = torch.cat([c[0] for c in chunks]), torch.cat([c[1] for c in chunks])
+        colours.append(colour.transpose(0, 1).reshape(3, -1))  # (3, n * s * s), stroke by stroke
+        alphas.append(alpha.reshape(-1))
+    if not colours:
+        return strokes.new_zeros(3, 0), strokes.new_zeros(0)
+    return torch.cat(colours, dim=1).index_select(1, places.take), torch.cat(alphas).index_select(0, places.take)
 
 
-def _draw(
-    brush: Brush,
-    render: WindowRenderer,
-    strokes: torch.Tensor,
-    corner: torch.Tensor,
-    side: torch.Tensor,
-    background: torch.Tensor,
-    pad: int,
-) -> torch.Tensor:
+def _draw(brush: Brush, render: WindowRenderer, strokes: torch.Tensor, places: Layout, background: torch.Tensor):
     """The painting at background's size (3, h, w), every stroke drawn in its window, differentiably."""
     _, height, width = background.shape
-    canvas = torch.nn.functional.pad(background, (pad, pad, pad, pad))  # windows never leave the canvas
-    windows, slot = _render_windows(brush, render, strokes, corner, side, height, width)
-    places = [(*slot[i], int(corner[i, 0]) + pad, int(corner[i, 1]) + pad) for i in range(strokes.shape[0])]
-    canvas = _LayWindows.apply(canvas, places, *windows)
-    return canvas[:, pad : pad + height, pad : pad + width]
+    colour, alpha = _render_windows(brush, render, strokes, places, height, width)
+    return _composite(colour, alpha, places, background)
 
 
 @torch.no_grad()
-def _visible(
-    brush: Brush, render: WindowRenderer, strokes: torch.Tensor, corner: torch.Tensor, side: torch.Tensor, height, width
-) -> torch.Tensor:
-    """The fraction of each stroke's ink (N,) that shows through the strokes laid after it."""
-    pad = int(side.max())
-    windows, slot = _render_windows(brush, render, strokes, corner, side, height, width)
-    after = torch.ones(1, height + 2 * pad, width + 2 * pad)  # transparency of the strokes laid later
-    shows = torch.zeros(strokes.shape[0])
-    for i in reversed(range(strokes.shape[0])):
-        group, j = slot[i]
-        alpha = windows[2 * group + 1][j]  # (1, s, s)
-        y, x, s = int(corner[i, 0]) + pad, int(corner[i, 1]) + pad, alpha.shape[-1]
-        region = after[:, y : y + s, x : x + s]
-        shows[i] = (alpha * region).sum() / alpha.sum().clamp_min(1e-6)
-        region.mul_(1 - alpha)
-    return shows
+def _hidden(brush: Brush, render: WindowRenderer, strokes: torch.Tensor, places: Layout, height, width) -> torch.Tensor:
+    """Which strokes (N,) bool add almost nothing to the painting: the ink of theirs that shows through
+    the strokes laid after it, on the canvas, is under HIDDEN of a typical stroke's ink. Measured in
+    pixels rather than as a share of the stroke's own ink, since a large early stroke can show a few
+    percent of itself over many pixels, and taking it out would leave a hole."""
+    _, alpha = _render_windows(brush, render, strokes, places, height, width)
+    through = torch.log1p(-alpha.double() * OPAQUE)
+    below = torch.cumsum(through, 0)
+    n = strokes.shape[0]
+    shown = torch.zeros(n, dtype=torch.double).index_add(
+        0, places.stroke, alpha * torch.exp(below[places.last] - below)
+    )
+    ink = torch.zeros(n, dtype=torch.double).index_add(0, places.stroke, alpha.double())
+    return shown < HIDDEN * ink.median()
 
 
-# Strokes showing less than this fraction of their ink are moved (see `refine`'s reseed).
+# Strokes showing less ink than this fraction of a typical stroke's are moved (see `refine`'s reseed).
 HIDDEN = 0.03
 # New strokes for the places the painting misses most: error (h, w) at the pass's size, how many -> (n, P).
 Reseeder = Callable[[torch.Tensor, int], torch.Tensor]
@@ -183,9 +195,9 @@ def refine(
     `long_side` pixels through `render` (default: the brush's exact renderer). Yields (step, loss,
     strokes) after every step.
 
-    With `reseed`, a third of the way in, strokes that later ones hide almost wholly (less than HIDDEN
-    of their ink shows) are taken out and as many new ones from `reseed` are laid on top where the
-    error is largest: a hill-climber's move, so no stroke of the budget is wasted under others."""
+    With `reseed`, a third of the way in, strokes that later ones hide almost wholly (see `_hidden`) are
+    taken out and as many new ones from `reseed` are laid on top where the error is largest: a
+    hill-climber's move, so no stroke of the budget is wasted under others."""
     render = render or exact_windows(brush)
     small = resize_long_side(target, long_side)
     _, height, width = small.shape
@@ -193,21 +205,21 @@ def refine(
     params = strokes.detach().clone().requires_grad_(True)
     optimiser = torch.optim.Adam([params], lr=lr)
     alpha_idx = brush.indices("alpha")
-    corner, side = _windows(brush, params.detach(), height, width)
+    places = layout(brush, params, height, width)
     for step in range(1, steps + 1):
         if step % 10 == 0:  # strokes drift: re-centre their windows now and then
-            corner, side = _windows(brush, params.detach(), height, width)
+            places = layout(brush, params, height, width)
         if reseed is not None and step == max(1, steps // 3):
-            hidden = _visible(brush, render, params.detach(), corner, side, height, width) < HIDDEN
+            hidden = _hidden(brush, render, params.detach(), places, height, width)
             if hidden.any():
                 with torch.no_grad():
-                    painted = _draw(brush, render, params, corner, side, back, int(side.max()))
+                    painted = _draw(brush, render, params, places, back)
                 error = ((painted - small) ** 2).sum(dim=0)  # (h, w)
                 moved = torch.cat([params.detach()[~hidden], reseed(error, int(hidden.sum())).to(params.dtype)])
                 params = moved.requires_grad_(True)
                 optimiser = torch.optim.Adam([params], lr=lr)
-                corner, side = _windows(brush, params.detach(), height, width)
-        canvas = _draw(brush, render, params, corner, side, back, int(side.max()))
+                places = layout(brush, params, height, width)
+        canvas = _draw(brush, render, params, places, back)
         loss = ((canvas - small) ** 2).mean()
         optimiser.zero_grad(set_to_none=True)
         loss.backward()

@@ -6,32 +6,65 @@ import pytest
 import torch
 
 import brushes
-from painter.refine import _draw, _windows, exact_windows, refine
+from painter.refine import _draw, exact_windows, layout, refine
 
 
-@pytest.mark.parametrize("name", ["rectangle", "oilpaint", "markerpen"])
-def test_windowed_drawing_and_its_gradient_match_plain_autograd(name):
-    brush = brushes.get_brush(name)
-    g = torch.Generator().manual_seed(1)
-    strokes = brush.place(torch.rand(10, 2, generator=g), torch.rand(10, 3, generator=g), 0.3, 40, 48, g).double()
-    strokes[:, -1] = 0.1 + 0.8 * torch.rand(10, generator=g).double()
-    corner, side = _windows(brush, strokes, 40, 48)
-    background = torch.rand(3, 40, 48, dtype=torch.double, generator=g)
-    weights = torch.rand(3, 40, 48, dtype=torch.double, generator=g)
-
-    fast = strokes.clone().requires_grad_(True)
-    out = _draw(brush, exact_windows(brush), fast, corner, side, background, int(side.max()))
-    (out * weights).sum().backward()
-
-    plain = strokes.clone().requires_grad_(True)
-    colour, alpha = brush.render(plain, 40, 48)
+def _plain_painting(brush, strokes, background, weights):
+    """The painting drawn the slow, obvious way (every stroke on the whole canvas, one after another),
+    and the gradient of (painting * weights).sum() by plain autograd."""
+    params = strokes.clone().requires_grad_(True)
+    _, height, width = background.shape
+    colour, alpha = brush.render(params, height, width)
     canvas = background
     for i in range(len(strokes)):
         canvas = colour[i] * alpha[i] + canvas * (1 - alpha[i])
     (canvas * weights).sum().backward()
+    return canvas.detach(), params.grad
 
+
+def _windowed_painting(brush, strokes, background, weights):
+    params = strokes.clone().requires_grad_(True)
+    places = layout(brush, strokes, *background.shape[1:])
+    out = _draw(brush, exact_windows(brush), params, places, background)
+    (out * weights).sum().backward()
+    return out.detach(), params.grad
+
+
+@pytest.mark.parametrize(
+    ("name", "count", "size"),
+    [("rectangle", 10, 0.3), ("oilpaint", 10, 0.3), ("markerpen", 10, 0.3), ("oilpaint", 150, 0.08)],
+)
+def test_windowed_drawing_and_its_gradient_match_plain_autograd(name, count, size, monkeypatch):
+    """Composited from sorted window pixels, the painting and its gradient are those of laying the strokes
+    one by one on the whole canvas; exactly so for translucent strokes when opaque ones are not damped."""
+    import painter.refine
+
+    monkeypatch.setattr(painter.refine, "OPAQUE", 1.0)  # exact for alpha < 1, which these strokes have
+    brush = brushes.get_brush(name)
+    g = torch.Generator().manual_seed(1)
+    xy, rgb = torch.rand(count, 2, generator=g), torch.rand(count, 3, generator=g)
+    strokes = brush.place(xy, rgb, size, 40, 48, g).double()
+    strokes[:, -1] = 0.1 + 0.8 * torch.rand(count, generator=g).double()
+    background = torch.rand(3, 40, 48, dtype=torch.double, generator=g)
+    weights = torch.rand(3, 40, 48, dtype=torch.double, generator=g)
+    out, grad = _windowed_painting(brush, strokes, background, weights)
+    canvas, plain = _plain_painting(brush, strokes, background, weights)
     assert torch.allclose(out, canvas, atol=1e-9)
-    assert torch.allclose(fast.grad, plain.grad, atol=1e-8)
+    assert torch.allclose(grad, plain, atol=1e-8)
+
+
+def test_opaque_strokes_composite_with_finite_gradients_close_to_exact():
+    brush = brushes.get_brush("oilpaint")
+    g = torch.Generator().manual_seed(3)
+    strokes = brush.place(torch.rand(30, 2, generator=g), torch.rand(30, 3, generator=g), 0.3, 40, 48, g).double()
+    strokes[:, -1] = 1.0  # fully opaque: the stroke's interior hides everything below it
+    background = torch.rand(3, 40, 48, dtype=torch.double, generator=g)
+    weights = torch.rand(3, 40, 48, dtype=torch.double, generator=g)
+    out, grad = _windowed_painting(brush, strokes, background, weights)
+    canvas, plain = _plain_painting(brush, strokes, background, weights)
+    assert torch.isfinite(grad).all()
+    assert torch.allclose(out, canvas, atol=1e-7)
+    assert torch.allclose(grad, plain, atol=1e-5 * plain.abs().max().item())
 
 
 def test_refine_lowers_the_error():
@@ -52,13 +85,13 @@ def test_drawing_in_chunks_gives_the_same_canvas_and_gradient(monkeypatch):
     brush = brushes.get_brush("oilpaint")
     g = torch.Generator().manual_seed(2)
     strokes = brush.place(torch.rand(12, 2, generator=g), torch.rand(12, 3, generator=g), 0.2, 40, 48, g).double()
-    corner, side = _windows(brush, strokes, 40, 48)
+    places = layout(brush, strokes, 40, 48)
     background = torch.rand(3, 40, 48, dtype=torch.double, generator=g)
     results = []
     for chunk in (1000, 5):
         monkeypatch.setattr(painter.refine, "RENDER_CHUNK", chunk)
         params = strokes.clone().requires_grad_(True)
-        out = _draw(brush, exact_windows(brush), params, corner, side, background, int(side.max()))
+        out = _draw(brush, exact_windows(brush), params, places, background)
         (out * background).sum().backward()
         results.append((out.detach(), params.grad))
     assert torch.allclose(results[0][0], results[1][0]) and torch.allclose(results[0][1], results[1][1])
