@@ -545,10 +545,15 @@ def make_painter(
         config,
         device=device or torch.device("cpu"),
         exact_render=ExactRenderer(brush, resolution) if neural else None,
-        global_render=network_windows(net) if neural and not brush.cheap_raster else None,
+        global_render=network_windows(_in_precision(net, "auto")) if neural and not brush.cheap_raster else None,
         extra_loss=extra_loss,
         extra_trainable=extra_trainable,
     )
+
+
+def _in_precision(net: RenderFn, precision: str) -> RenderFn:
+    """The network computing in `precision` when it can (see NeuralRenderer.in_precision), else itself."""
+    return net.in_precision(precision) if hasattr(net, "in_precision") else net
 
 
 def level_sides(config: PainterConfig, height: int, width: int) -> list[int]:

@@ -16,7 +16,7 @@ import torch.nn.functional as F
 from torch.utils.checkpoint import checkpoint
 
 from brushes import Brush
-from painter.images import resize_long_side
+from painter.images import resize, resize_long_side
 
 WINDOW_SIZES = (8, 16, 32, 64, 128, 256, 512)  # strokes are drawn in square windows of these sizes
 # Above this many strokes of one window size, they are rendered in chunks whose network activations are
@@ -34,43 +34,72 @@ class Layout:
 
     corner: torch.Tensor  # (N, 2) top-left of each window, as (y, x) canvas pixels; may lie off the canvas
     side: torch.Tensor  # (N,) side of each window in pixels, one of WINDOW_SIZES
-    sizes: list[tuple[int, torch.Tensor]]  # (side, strokes drawn in windows of that side) per side, ascending
-    take: torch.Tensor  # (M,) for each (stroke, pixel) pair on the canvas, its place among all windows' pixels
+    # Per window side, ascending: (side, the strokes (n,) drawn in windows of that side, which of their
+    # n * side * side window pixels are drawn (m,), flat and in that order).
+    sizes: list[tuple[int, torch.Tensor, torch.Tensor]]
+    order: torch.Tensor  # (M,) the drawn pixels of all sides, concatenated, into the sorted order below
     pixel: torch.Tensor  # (M,) the pair's canvas pixel, as y * width + x; pairs sorted by pixel, then stroke
     stroke: torch.Tensor  # (M,) the pair's stroke
     last: torch.Tensor  # (M,) where the last pair of the same pixel is: the strokes in between are laid later
 
 
-def layout(brush: Brush, strokes: torch.Tensor, height: int, width: int) -> Layout:
-    """The windows of strokes (N, P, canvas-relative) on a height x width canvas, and their pixels sorted."""
+def layout(
+    brush: Brush, strokes: torch.Tensor, height: int, width: int, render: WindowRenderer | None = None
+) -> Layout:
+    """The windows of strokes (N, P, canvas-relative) on a height x width canvas, and their pixels sorted.
+
+    With `render`, only the pixels a stroke covers now, widened by an eighth of its window (at least
+    2 px) for the strokes to move into, are kept: a rotated, elongated stroke fills a fraction of its
+    square window, and the pixels it leaves empty would cost as much as the others in every step."""
     bounds = brush.extent(strokes.detach(), height, width)  # (N, 4) x0, y0, x1, y1
     span = torch.maximum(bounds[:, 2] - bounds[:, 0], bounds[:, 3] - bounds[:, 1]) * (1 + WINDOW_SLACK) + 4
     sizes = torch.tensor(WINDOW_SIZES, dtype=span.dtype)
     side = sizes[torch.searchsorted(sizes, span.clamp(max=WINDOW_SIZES[-1]))].long()
     centre_x, centre_y = (bounds[:, 0] + bounds[:, 2]) / 2, (bounds[:, 1] + bounds[:, 3]) / 2
     corner = torch.stack([centre_y - side / 2, centre_x - side / 2], dim=1).round().long()
-    groups, keys, takes = [], [], []
-    offset = 0
+    groups, keys = [], []
     for size in side.unique().tolist():
         members = (side == size).nonzero()[:, 0]  # (n,)
         steps = torch.arange(size)
         ys = corner[members, 0, None] + steps  # (n, s)
         xs = corner[members, 1, None] + steps
         on = ((ys >= 0) & (ys < height))[:, :, None] & ((xs >= 0) & (xs < width))[:, None, :]  # (n, s, s)
+        if render is not None:
+            on &= _covers(
+                render, in_window(brush, strokes[members].detach(), corner[members], size, height, width), size
+            )
         pixel = ys[:, :, None] * width + xs[:, None, :]  # (n, s, s)
         # Sorting on pixel * N + stroke puts each pixel's strokes together, in painting order.
         keys.append((pixel * len(side) + members[:, None, None])[on])
-        takes.append((offset + torch.arange(len(members) * size * size)).view(-1, size, size)[on])
-        groups.append((size, members))
-        offset += len(members) * size * size
+        groups.append((size, members, on.reshape(-1).nonzero()[:, 0]))
     key = torch.cat(keys) if keys else torch.zeros(0, dtype=torch.long)
     order = torch.argsort(key)
     key = key[order]
     pixel, stroke = key // max(1, len(side)), key % max(1, len(side))
     _, counts = torch.unique_consecutive(pixel, return_counts=True)
     last = (torch.cumsum(counts, 0) - 1).repeat_interleave(counts)
-    take = torch.cat(takes)[order] if takes else key
-    return Layout(corner, side, groups, take, pixel, stroke, last)
+    return Layout(corner, side, groups, order, pixel, stroke, last)
+
+
+COVERED = 0.01  # a window pixel with less alpha than this is not drawn (unless near one with more)
+MAX_REACH = 12  # pixels: strokes move less than this between two layouts (10 steps)
+
+
+@torch.no_grad()
+def _covers(render: WindowRenderer, local: torch.Tensor, size: int) -> torch.Tensor:
+    """Which pixels (n, s, s) bool of the windows the strokes local (n, P, in window coordinates) cover
+    now, widened by size / 8 px (at least 2, at most MAX_REACH) on every side."""
+    alpha = torch.cat([render(part, size)[1] for part in local.split(RENDER_CHUNK)])  # (n, 1, r, r)
+    if alpha.shape[-1] != size:  # drawn smaller (see network_windows)
+        alpha = F.interpolate(alpha, size=(size, size), mode="bilinear")
+    covers = alpha > COVERED  # (n, 1, s, s)
+    reach = min(MAX_REACH, max(2, size // 8))
+    # Any covered pixel within reach: a box sum from an integral image, whose cost does not grow with the
+    # box (a max pool with a 25 px kernel took 40% of the layout's time).
+    k = 2 * reach + 1
+    total = F.pad(covers[:, 0].float(), (reach + 1, reach, reach + 1, reach)).cumsum(1).cumsum(2)  # (n, s+k, s+k)
+    box = total[:, k:, k:] - total[:, :-k, k:] - total[:, k:, :-k] + total[:, :-k, :-k]  # (n, s, s)
+    return box > 0.5
 
 
 # Alpha is scaled by this before its log is taken, so a fully opaque stroke still lets 1e-9 through: the
@@ -104,17 +133,20 @@ def exact_windows(brush: Brush) -> WindowRenderer:
 
 
 def network_windows(net: Callable[[torch.Tensor], tuple[torch.Tensor, torch.Tensor]]) -> WindowRenderer:
-    """Windows drawn by a neural renderer at its resolution, then resampled to the window's size: by
+    """Windows drawn by a neural renderer at its resolution. Smaller windows are shrunk to their size by
     averaging whole blocks of pixels when the window divides it (windows are powers of two, as is the
-    network's size), which is exact and costs a fraction of an antialiased resize's backward pass."""
+    network's size), which is exact and costs a fraction of an antialiased resize's backward pass.
+    Larger ones are left at the network's size: only the pixels drawn are sampled from it (see
+    `_render_windows`), where enlarging whole windows of coarse strokes, mostly off the canvas, took
+    a third of a whole-canvas step."""
 
     def draw(strokes: torch.Tensor, side: int) -> tuple[torch.Tensor, torch.Tensor]:
         colour, alpha = net(strokes)
         res = colour.shape[-1]
         if side < res and res % side == 0:
             colour, alpha = (F.avg_pool2d(t, res // side) for t in (colour, alpha))
-        elif side != res:  # larger windows: enlarging needs no antialiasing, whose backward pass is slow
-            colour, alpha = (F.interpolate(t, size=(side, side), mode="bilinear") for t in (colour, alpha))
+        elif side < res:
+            colour, alpha = (resize(t, (side, side)) for t in (colour, alpha))
         return colour, alpha
 
     return draw
@@ -133,20 +165,45 @@ def in_window(brush: Brush, strokes: torch.Tensor, corner: torch.Tensor, side: i
 def _render_windows(
     brush: Brush, render: WindowRenderer, strokes: torch.Tensor, places: Layout, height: int, width: int
 ) -> tuple[torch.Tensor, torch.Tensor]:
-    """Every stroke drawn in its window, all window pixels in `places` order: colour (3, M), alpha (M,)."""
+    """Every stroke drawn in its window, the drawn pixels in `places` order: colour (3, M), alpha (M,)."""
     colours, alphas = [], []
-    for size, members in places.sizes:
+    for size, members, drawn in places.sizes:
         local = in_window(brush, strokes[members], places.corner[members], size, height, width)
         if len(members) <= RENDER_CHUNK or not torch.is_grad_enabled():
             colour, alpha = render(local, size)
         else:
             chunks = [checkpoint(render, part, size, use_reentrant=False) for part in local.split(RENDER_CHUNK)]
             colour, alpha = torch.cat([c[0] for c in chunks]), torch.cat([c[1] for c in chunks])
-        colours.append(colour.transpose(0, 1).reshape(3, -1))  # (3, n * s * s), stroke by stroke
-        alphas.append(alpha.reshape(-1))
+        both = torch.cat([colour, alpha], dim=1).transpose(0, 1).reshape(4, -1)  # (4, n * r * r), stroke by stroke
+        both = both.index_select(1, drawn) if colour.shape[-1] == size else _sample(both, colour.shape[-1], size, drawn)
+        colours.append(both[:3])
+        alphas.append(both[3])
     if not colours:
         return strokes.new_zeros(3, 0), strokes.new_zeros(0)
-    return torch.cat(colours, dim=1).index_select(1, places.take), torch.cat(alphas).index_select(0, places.take)
+    return torch.cat(colours, dim=1).index_select(1, places.order), torch.cat(alphas).index_select(0, places.order)
+
+
+def _sample(windows: torch.Tensor, res: int, size: int, pixels: torch.Tensor) -> torch.Tensor:
+    """Bilinear samples, as a size x size enlargement would give them (half-pixel centres, edges held),
+    of windows (C, n * res * res) at the flat pixels (m,) of n size x size windows: (C, m)."""
+    stroke, y, x = pixels // (size * size), pixels // size % size, pixels % size
+    values = 0
+    for along_y, weight_y in _neighbours(y, res / size, res):
+        for along_x, weight_x in _neighbours(x, res / size, res):
+            values = values + windows.index_select(1, stroke * res * res + along_y * res + along_x) * (
+                weight_y * weight_x
+            )
+    return values
+
+
+def _neighbours(index: torch.Tensor, scale: float, res: int):
+    """The two source pixels (m,) either side of destination pixels `index` at `scale` source px per
+    destination px, and their bilinear weights (m,)."""
+    source = ((index + 0.5) * scale - 0.5).clamp(min=0)
+    low = source.floor().long().clamp(max=res - 1)
+    high = (low + 1).clamp(max=res - 1)
+    frac = (source - low).clamp(0, 1)
+    return (low, 1 - frac), (high, frac)
 
 
 def _draw(brush: Brush, render: WindowRenderer, strokes: torch.Tensor, places: Layout, background: torch.Tensor):
@@ -205,10 +262,10 @@ def refine(
     params = strokes.detach().clone().requires_grad_(True)
     optimiser = torch.optim.Adam([params], lr=lr)
     alpha_idx = brush.indices("alpha")
-    places = layout(brush, params, height, width)
+    places = layout(brush, params, height, width, render)
     for step in range(1, steps + 1):
         if step % 10 == 0:  # strokes drift: re-centre their windows now and then
-            places = layout(brush, params, height, width)
+            places = layout(brush, params, height, width, render)
         if reseed is not None and step == max(1, steps // 3):
             hidden = _hidden(brush, render, params.detach(), places, height, width)
             if hidden.any():
@@ -218,7 +275,7 @@ def refine(
                 moved = torch.cat([params.detach()[~hidden], reseed(error, int(hidden.sum())).to(params.dtype)])
                 params = moved.requires_grad_(True)
                 optimiser = torch.optim.Adam([params], lr=lr)
-                places = layout(brush, params, height, width)
+                places = layout(brush, params, height, width, render)
         canvas = _draw(brush, render, params, places, back)
         loss = ((canvas - small) ** 2).mean()
         optimiser.zero_grad(set_to_none=True)

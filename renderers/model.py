@@ -9,6 +9,7 @@ exactly how every procedural brush applies its opacity, so the network never has
 
 from __future__ import annotations
 
+import copy
 from dataclasses import asdict, dataclass
 
 import torch
@@ -158,14 +159,51 @@ class NeuralRenderer(nn.Module):
         self.shade = ShadePath(config)
         # oneDNN's convolutions run ~15% faster on a CPU with channels-last weights (forward+backward measured).
         self.to(memory_format=torch.channels_last)
+        # The precision the layers compute in; outputs are float32 either way. See `in_precision`.
+        self.compute_dtype = torch.float32
+
+    def in_precision(self, precision: str) -> NeuralRenderer:
+        """This renderer computing in "float32", "bfloat16", or "auto": bfloat16 on a CPU with native
+        bfloat16 arithmetic (AVX-512 BF16 or AMX), float32 elsewhere (emulated bfloat16 is slower). A copy
+        that shares the weights; outputs are float32 either way.
+
+        Measured on chelsea and coffee, 500 oil strokes (one thread, AMD EPYC): the painter's whole-canvas
+        pass took 0.8x the CPU time at the same PSNR (26.505 / 24.379 dB against 26.509 / 24.390), but
+        the block stage lost 0.16 / 0.26 dB, so the painter asks for it in the whole-canvas pass only."""
+        if precision == "auto":
+            precision = "bfloat16" if self.upsample.device.type == "cpu" and bfloat16_is_native() else "float32"
+        if precision not in PRECISIONS:
+            raise ValueError(f"unknown precision {precision!r}; expected auto, {', '.join(PRECISIONS)}")
+        twin = copy.copy(self)  # shares parameters and buffers
+        twin.compute_dtype = PRECISIONS[precision]
+        return twin
 
     def forward(self, strokes: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
-        mask = torch.sigmoid(self.raster(strokes[:, self.shape_index]))  # (N, 1, R, R)
-        colour = torch.sigmoid(self.shade(strokes))  # (N, 3, Rc, Rc)
+        if self.compute_dtype != torch.float32 and strokes.dtype == torch.float32:
+            with torch.autocast(strokes.device.type, dtype=self.compute_dtype):
+                mask, colour = self._layers(strokes)
+            mask, colour = mask.float(), colour.float()
+        else:
+            mask, colour = self._layers(strokes)
         # Bilinear upsampling as two small matrix products: torch's upsample kernel is several times slower on a CPU.
         colour = self.upsample @ colour @ self.upsample.T  # (N, 3, R, R)
         opacity = strokes[:, self.alpha_index].prod(dim=1)  # (N,); 1 when the brush has no alpha parameter
         return colour, mask * opacity[:, None, None, None]
+
+    def _layers(self, strokes: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+        """The mask (N, 1, R, R) and the colour at its own size (N, 3, Rc, Rc)."""
+        return torch.sigmoid(self.raster(strokes[:, self.shape_index])), torch.sigmoid(self.shade(strokes))
+
+
+PRECISIONS = {"float32": torch.float32, "bfloat16": torch.bfloat16}
+
+
+def bfloat16_is_native() -> bool:
+    """Whether this CPU does bfloat16 arithmetic natively (as oneDNN sees it)."""
+    try:
+        return bool(torch.ops.mkldnn._is_mkldnn_bf16_supported())
+    except (AttributeError, RuntimeError):
+        return False
 
 
 def parameter_count(module: nn.Module) -> int:

@@ -6,7 +6,7 @@ import pytest
 import torch
 
 import brushes
-from painter.refine import _draw, exact_windows, layout, refine
+from painter.refine import _draw, exact_windows, layout, network_windows, refine
 
 
 def _plain_painting(brush, strokes, background, weights):
@@ -115,3 +115,47 @@ def test_a_hidden_stroke_is_moved_to_where_the_painting_misses():
     assert after.shape == (2, 9)
     assert after[0, 0] > 0.3 and after[0, 1] > 0.3  # the cover stays, now first
     assert after[1, 0] > 0.7 and after[1, 1] < 0.35 and after[1, 5] < 0.1  # the hidden one went to the black patch
+
+
+@pytest.mark.parametrize("name", ["rectangle", "oilpaint"])
+def test_drawing_only_the_pixels_strokes_cover_changes_nothing(name):
+    """A layout given the renderer keeps only the window pixels near a stroke's ink: far fewer pairs to
+    composite, the same painting and the same gradient."""
+    brush = brushes.get_brush(name)
+    g = torch.Generator().manual_seed(5)
+    strokes = brush.place(torch.rand(40, 2, generator=g), torch.rand(40, 3, generator=g), 0.25, 60, 80, g).double()
+    background = torch.rand(3, 60, 80, dtype=torch.double, generator=g)
+    results = []
+    for render in (None, exact_windows(brush)):
+        places = layout(brush, strokes, 60, 80, render)
+        params = strokes.clone().requires_grad_(True)
+        out = _draw(brush, exact_windows(brush), params, places, background)
+        (out * background).sum().backward()
+        results.append((len(places.order), out.detach(), params.grad))
+    (full, out, grad), (pruned, pruned_out, pruned_grad) = results
+    assert pruned < 0.7 * full
+    assert torch.allclose(pruned_out, out, atol=1e-12)
+    # Opaque strokes' damped logs make the gradient's sums large and cancelling: equal to ~1e-5 of its scale.
+    assert torch.allclose(pruned_grad, grad, atol=1e-5 * grad.abs().max().item())
+
+
+def test_windows_larger_than_the_network_are_sampled_where_drawn_as_an_enlargement_would_give():
+    """Coarse strokes' windows are not enlarged whole: their drawn pixels are sampled from the network's
+    raster, with the values a bilinear enlargement has there."""
+    brush = brushes.get_brush("oilpaint")
+    g = torch.Generator().manual_seed(6)
+    strokes = brush.place(torch.rand(6, 2, generator=g), torch.rand(6, 3, generator=g), 0.9, 90, 120, g)
+
+    def small_net(local):  # a stand-in network drawing 16 px rasters
+        return brush.render(local, 16, 16)
+
+    def enlarged(local, side):
+        colour, alpha = small_net(local)
+        return tuple(torch.nn.functional.interpolate(t, size=(side, side), mode="bilinear") for t in (colour, alpha))
+
+    background = torch.rand(3, 90, 120, generator=g)
+    places = layout(brush, strokes, 90, 120, network_windows(small_net))
+    assert min(size for size, _, _ in places.sizes) > 16
+    sampled = _draw(brush, network_windows(small_net), strokes, places, background)
+    whole = _draw(brush, enlarged, strokes, places, background)
+    assert torch.allclose(sampled, whole, atol=1e-5)

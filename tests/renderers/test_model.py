@@ -47,3 +47,32 @@ def test_shipped_weights_beat_the_floor(brush):
 def test_cli_eval_renderer(capsys):
     assert main(["eval-renderer", "--brush", "rectangle"]) == 0
     assert any(line.startswith("PSNR ") and line.endswith(" dB") for line in capsys.readouterr().out.splitlines())
+
+
+@pytest.mark.parametrize("brush", ["oilpaint", "markerpen"])
+def test_bfloat16_draws_what_float32_draws_and_passes_gradients(brush):
+    """Computing in bfloat16 is only a speed-up: the strokes look the same and gradients still reach them."""
+    b = brushes.get_brush(brush)
+    strokes = b.sample(64, torch.Generator().manual_seed(4))
+    exact = load_renderer(b)
+    colour, alpha = exact(strokes)
+    fast = exact.in_precision("bfloat16")
+    params = strokes.clone().requires_grad_(True)
+    fast_colour, fast_alpha = fast(params)
+    assert fast_colour.dtype == fast_alpha.dtype == torch.float32
+    assert (fast_colour * fast_alpha - colour * alpha).abs().mean() < 0.003
+    (fast_colour * fast_alpha).sum().backward()
+    assert params.grad.abs().sum(dim=0).gt(0).all()
+    assert exact.compute_dtype == torch.float32  # the copy shares weights, not the precision
+
+
+def test_precision_auto_follows_the_cpu_and_unknown_ones_are_named(monkeypatch):
+    import renderers.model
+
+    net = load_renderer(brushes.get_brush("rectangle"))
+    monkeypatch.setattr(renderers.model, "bfloat16_is_native", lambda: False)
+    assert net.in_precision("auto").compute_dtype == torch.float32
+    monkeypatch.setattr(renderers.model, "bfloat16_is_native", lambda: True)
+    assert net.in_precision("auto").compute_dtype == torch.bfloat16
+    with pytest.raises(ValueError, match="unknown precision 'half'"):
+        net.in_precision("half")
