@@ -1,13 +1,19 @@
 """Painting with your own paints: every stroke drawn in one colour of a fixed palette, chosen while the
-strokes are optimised rather than by rounding their colours afterwards.
+strokes are painted rather than by rounding their colours afterwards.
 
-A stroke's colour values keep a free colour, its *wish*: what the optimiser would paint with any colour.
-The stroke is drawn in the palette colour nearest its wish (a two-colour brush in that one colour at
-both ends: a pen or a brush loaded with one paint lays one colour). Choosing is not differentiable, so
-the gradient reaches the wish "straight through" a soft choice: a softmax over the palette by distance
-to the wish. The drawn colour is always a palette colour, so the strokes' shapes, the strokes painted
-after them and the final whole-canvas pass all fit the colours the painting really has; that is what
-gains over painting freely and mapping every colour to its nearest paint afterwards.
+A new stroke is placed, as always, where the canvas differs most from the photo, in the photo's colour
+there; with a palette it is drawn in the palette colour nearest that (in RGB, the space the painting is
+scored in), and keeps it. A two-colour brush is drawn in that one colour at both ends: a pen, or a brush
+loaded with one paint, lays one colour. Everything after the choice fits the colours the painting really
+has: the stroke's shape and opacity, the strokes painted after it (each level is seeded and optimised on
+the canvas as drawn in the palette), and the final whole-canvas pass. That is what gains over painting
+freely and mapping every stroke to its nearest paint afterwards (benchmarks/palette.md).
+
+Letting the gradient change a stroke's colour was measured and dropped: a free colour moved by the
+gradient, drawn in its nearest palette colour with the gradient passed straight through (plainly, or
+through a softmax over the palette), lost 0.3 to 2 dB against keeping the first choice on three of four
+photo and brush pairs at 80 strokes, 96 px: strokes flip between paints while their shapes and their
+neighbours are being fitted to the old one.
 
     palette = Palette(brush, parse_palette("#1b1b1b,#c03020,#2050a0"))
     drawn = palette.drawn(strokes)   # (N, P): colour values replaced by palette colours, differentiable
@@ -26,9 +32,6 @@ from brushes import Brush
 from painter.canvas import parse_colour
 
 MAX_COLOURS = 64  # more paints than any robot holds; past this the choice is no longer a limit
-# Width of the soft choice the gradient goes through, in squared RGB distance: palette colours are
-# typically 0.1 to 1 apart (squared), so a wish between two of them weighs both.
-SOFTNESS = 0.02
 PHOTO_SIDE = 96  # `--pens` clusters the photo's colours at this long side: 5-10 thousand pixels are plenty
 
 
@@ -45,14 +48,15 @@ class Palette:
         """The colours as '#rrggbb'."""
         return [hex_colour(c) for c in self.colours.tolist()]
 
-    def _wish(self, strokes: torch.Tensor) -> torch.Tensor:
-        """Each stroke's free colour (..., 3): the mean of its colour values (both ends of a gradient)."""
+    def _own_colour(self, strokes: torch.Tensor) -> torch.Tensor:
+        """Each stroke's own colour (..., 3), as placed: the mean of its colour values (both ends of a gradient)."""
         return strokes[..., self.columns].unflatten(-1, (-1, 3)).mean(dim=-2)
 
     def choice(self, strokes: torch.Tensor) -> torch.Tensor:
-        """The palette index each stroke is drawn in (...,): the colour nearest its wish."""
+        """The palette index each stroke is drawn in (...,): the colour nearest its own."""
         colours = self.colours.to(strokes.device)
-        return torch.cdist(self._wish(strokes.detach()).reshape(-1, 3), colours).argmin(dim=1).view(strokes.shape[:-1])
+        own = self._own_colour(strokes.detach()).reshape(-1, 3)  # (n, 3)
+        return torch.cdist(own, colours).argmin(dim=1).view(strokes.shape[:-1])
 
     def _with_colour(self, strokes: torch.Tensor, colour: torch.Tensor) -> torch.Tensor:
         """Strokes (..., P) with every colour value set from colour (..., 3)."""
@@ -66,14 +70,10 @@ class Palette:
         return self._with_colour(strokes.detach(), colours[self.choice(strokes)])
 
     def drawn(self, strokes: torch.Tensor) -> torch.Tensor:
-        """Strokes (..., P) as drawn: in their chosen palette colours, with the gradient reaching their
-        wishes through the soft choice (straight through)."""
+        """Strokes (..., P) as drawn: in their chosen palette colours. Differentiable in the other values
+        (shape, alpha); the colour values get no gradient, so a stroke keeps the colour it was placed in."""
         colours = self.colours.to(strokes.device, strokes.dtype)
-        wish = self._wish(strokes)  # (..., 3)
-        weights = torch.softmax(-((wish[..., None, :] - colours) ** 2).sum(dim=-1) / SOFTNESS, dim=-1)  # (..., K)
-        soft = weights @ colours  # (..., 3)
-        hard = colours[self.choice(strokes)]
-        return self._with_colour(strokes, hard + soft - soft.detach())
+        return self._with_colour(strokes, colours[self.choice(strokes)])
 
     def render(self, render: Callable) -> Callable:
         """A renderer of strokes (n, P), or of strokes in windows (n, P), side, that draws them in the
