@@ -58,7 +58,7 @@ class Palette:
         own = self._own_colour(strokes.detach()).reshape(-1, 3)  # (n, 3)
         return torch.cdist(own, colours).argmin(dim=1).view(strokes.shape[:-1])
 
-    def _with_colour(self, strokes: torch.Tensor, colour: torch.Tensor) -> torch.Tensor:
+    def recolour(self, strokes: torch.Tensor, colour: torch.Tensor) -> torch.Tensor:
         """Strokes (..., P) with every colour value set from colour (..., 3)."""
         out = strokes.clone()
         out[..., self.columns] = colour.repeat(*([1] * (colour.ndim - 1)), len(self.columns) // 3)
@@ -67,13 +67,13 @@ class Palette:
     def snap(self, strokes: torch.Tensor) -> torch.Tensor:
         """Strokes (..., P) in their chosen palette colours, exactly (no gradient)."""
         colours = self.colours.to(strokes.device, strokes.dtype)
-        return self._with_colour(strokes.detach(), colours[self.choice(strokes)])
+        return self.recolour(strokes.detach(), colours[self.choice(strokes)])
 
     def drawn(self, strokes: torch.Tensor) -> torch.Tensor:
         """Strokes (..., P) as drawn: in their chosen palette colours. Differentiable in the other values
         (shape, alpha); the colour values get no gradient, so a stroke keeps the colour it was placed in."""
         colours = self.colours.to(strokes.device, strokes.dtype)
-        return self._with_colour(strokes, colours[self.choice(strokes)])
+        return self.recolour(strokes, colours[self.choice(strokes)])
 
     def render(self, render: Callable) -> Callable:
         """A renderer of strokes (n, P), or of strokes in windows (n, P), side, that draws them in the
@@ -139,5 +139,5 @@ def map_to_nearest(painting, colours: np.ndarray):
 
     _, numbers = match_palette(stroke_colours(painting), colours)
     chosen = torch.as_tensor(np.asarray(colours, dtype=np.float32)[numbers - 1])  # (N, 3)
-    strokes = Palette(painting.brush, colours)._with_colour(painting.strokes, chosen)
+    strokes = Palette(painting.brush, colours).recolour(painting.strokes, chosen)
     return Painting(painting.brush, strokes, painting.width, painting.height, painting.background)
