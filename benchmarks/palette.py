@@ -87,10 +87,13 @@ def main() -> None:
     parser.add_argument("--strokes", type=int, default=300)
     parser.add_argument("--size", type=int, default=256)
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--opaque", action="store_true", help="opaque strokes, as a plotter lays them")
     parser.add_argument("--no-save", action="store_true", help="print only; do not append to palette.md")
     args = parser.parse_args()
     torch.set_num_threads(1)
-    settings = PaintSettings(brush=args.brush, strokes=args.strokes, size=args.size, seed=args.seed, animation="none")
+    settings = PaintSettings(
+        brush=args.brush, strokes=args.strokes, size=args.size, seed=args.seed, opaque=args.opaque, animation="none"
+    )
     header = (
         "| photo | palette | a) in the palette | b) free, mapped (Lab) | b') free, mapped (RGB) | a - b | a - b' "
         "| free | seconds a / b |"
@@ -116,10 +119,9 @@ def main() -> None:
     if not args.no_save:
         stamp = datetime.date.today().isoformat()
         with open(HERE / "palette.md", "a", encoding="utf-8") as f:
-            f.write(
-                f"\n## {stamp}: {args.brush}, {args.strokes} strokes at {args.size} px, seed {args.seed}, quality "
-                f"normal, one thread ({machine()})\n\n" + "\n".join(lines) + "\n"
-            )
+            brush = args.brush + (", opaque" if args.opaque else "")
+            title = f"{brush}, {args.strokes} strokes at {args.size} px, seed {args.seed}, quality normal, one thread"
+            f.write(f"\n## {stamp}: {title} ({machine()})\n\n" + "\n".join(lines) + "\n")
 
 
 if __name__ == "__main__":
