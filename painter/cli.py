@@ -87,6 +87,10 @@ def settings_from_args(args: argparse.Namespace):
     from painter.settings import PaintSettings
 
     given = {f.name: getattr(args, f.name) for f in fields(PaintSettings) if getattr(args, f.name, None) is not None}
+    if getattr(args, "palette_file", None) is not None:
+        from painter.palette import read_palette_file
+
+        given["palette"] = read_palette_file(args.palette_file)
     return PaintSettings(**given)
 
 
@@ -379,6 +383,15 @@ def add_paint_options(p: argparse.ArgumentParser) -> None:
     g.add_argument("--device", choices=["auto", "cpu", "cuda"], help=f"where to optimise ({d['device']})")
     g.add_argument("--renderer", choices=["neural", "exact"], help=f"optimise through ({d['renderer']})")
     g.add_argument("--renderer-weights", metavar="FILE", help="a renderer you trained (the shipped one)")
+    pal = p.add_argument_group("your own paints (every stroke in one of a few colours; none: any colour)")
+    paints = pal.add_mutually_exclusive_group()
+    paints.add_argument("--palette", metavar="HEXES", help='paint only in these, e.g. "#1b1b1b,#c03020,#f4f0e6"')
+    paints.add_argument(
+        "--palette-file",
+        metavar="FILE",
+        help="the colours from a file, one a line ('#c03020 cadmium red'; lines starting '# ' are comments)",
+    )
+    paints.add_argument("--pens", type=positive_int, metavar="N", help="paint only in N colours picked from the photo")
     st = p.add_argument_group("style transfer")
     st.add_argument("--style", metavar="IMAGE", help="paint in the style of this image (its textures and colours)")
     st.add_argument(
@@ -438,7 +451,11 @@ def build_parser() -> Parser:
     side.add_argument("--portrait", dest="orientation", action="store_const", const="portrait", help="(default: auto)")
     p.set_defaults(orientation="auto")
     colours = p.add_mutually_exclusive_group()
-    colours.add_argument("--pens", type=positive_int, default=4, help="quantise colours to N pens (default: 4)")
+    colours.add_argument(
+        "--pens",
+        type=positive_int,
+        help="quantise colours to N pens (default: the painting's own if painted with --palette or --pens, else 4)",
+    )
     colours.add_argument("--palette", metavar="HEXES", help='your own colours, e.g. "#000000,#c03020,#2050a0"')
     p.add_argument("--dark-first", action="store_true", help="plot dark colours first (default: light first)")
     p.add_argument(

@@ -31,6 +31,7 @@ from brushes import Brush
 from painter.canvas import parse_colour, render_painting
 from painter.images import load_photo, resize_long_side
 from painter.metrics import peak_memory_mb, similarity
+from painter.palette import Palette, photo_palette
 from painter.progressive import ExactRenderer, Progress, level_sides, make_painter, painter_config
 from painter.settings import PaintSettings, SettingsError
 from painter.strokes import Painting
@@ -63,6 +64,18 @@ def _neural_renderer(brush: str, weights: str | None, device: str):
     from renderers import load_renderer
 
     return load_renderer(brushes.get_brush(brush), weights, device=device)
+
+
+def open_palette(brush: Brush, settings: PaintSettings, target: torch.Tensor) -> Palette | None:
+    """The colours the painting may use: the settings' palette, `pens` colours picked from target (3, H, W),
+    or None (any colour)."""
+    if settings.palette is not None:
+        from painter.plotter.palette import parse_palette
+
+        return Palette(brush, parse_palette(settings.palette))
+    if settings.pens is not None:
+        return Palette(brush, photo_palette(target, settings.pens))
+    return None
 
 
 @dataclass
@@ -149,6 +162,7 @@ class PaintJob:
             self.style = open_style(settings, target, self.background, self.resolution, sides, self.device)
             config.global_steps = 0  # the whole-canvas pass fits the photo alone: it would undo the style
         term = self.style.term if self.style else None
+        self.palette = open_palette(self.brush, settings, target)
         self.painter = make_painter(
             self.brush,
             net,
@@ -160,6 +174,7 @@ class PaintJob:
             device=self.device,
             extra_loss=term if term is not None and term.weight > 0 else None,  # weight 0: scored, not optimised
             extra_trainable=self.style.groups if self.style else None,
+            palette=self.palette,
         )
         self.interrupted = False
 
@@ -201,6 +216,8 @@ class PaintJob:
             "fit_width": target.shape[2],
             "fit_height": target.shape[1],
         }
+        if self.palette is not None:
+            info["palette"] = self.palette.hex()  # what --pens picked from the photo, or the palette given
         if self.style is not None:
             info["style"] = {"extractor": self.style.extractor, "vgg_weights": self.style.weights}
             info["style"]["scored_at_px"] = self.style.term.side

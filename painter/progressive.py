@@ -23,7 +23,8 @@ from brushes import Brush
 from painter.canvas import blank_canvas, draw
 from painter.images import resize
 from painter.losses import l1_loss, transport_loss
-from painter.refine import WindowRenderer, network_windows, refine
+from painter.palette import Palette
+from painter.refine import WindowRenderer, exact_windows, network_windows, refine
 from painter.strokes import Painting
 
 # A differentiable renderer for one block: strokes (N, P) -> colour (N, 3, R, R), alpha (N, 1, R, R).
@@ -182,6 +183,9 @@ class ProgressivePainter:
     exact_render: RenderFn | None = None
     # How the final whole-canvas pass draws strokes in their windows (None: the brush's exact renderer).
     global_render: WindowRenderer | None = None
+    # Paint only in these colours (see painter.palette): every renderer draws strokes in them, and the
+    # strokes keep their free colours until `painting()` snaps them (None: any colour).
+    palette: Palette | None = None
 
     def __post_init__(self) -> None:
         _, self.height, self.width = self.target.shape
@@ -197,11 +201,23 @@ class ProgressivePainter:
         self._extra_frozen = sorted(i for g in self.trainable if g not in extra for i in self.brush.indices(g))
         angles = self.brush.kinds("angle")
         self._flow = edge_flow(self.target) if self.config.follow_edges and angles else None
+        if self.palette is not None:
+            self.render = self.palette.render(self.render)
+            if self.exact_render is not None:
+                self.exact_render = self.palette.render(self.exact_render)
+            self.global_render = self.palette.render(self.global_render or exact_windows(self.brush))
+        if self.palette is not None:
+            self.render = self.palette.render(self.render)
+            if self.exact_render is not None:
+                self.exact_render = self.palette.render(self.exact_render)
+            self.global_render = self.palette.render(self.global_render or exact_windows(self.brush))
 
     def painting(self) -> Painting:
         """The painting so far, in painting order."""
         parts = self.done + ([self.current] if self.current is not None else [])
         strokes = torch.cat(parts) if parts else torch.zeros(0, self.brush.size)
+        if self.palette is not None:
+            strokes = self.palette.snap(strokes)
         return Painting(self.brush, strokes.detach().clamp(0, 1), self.width, self.height, self.background)
 
     def total_steps(self) -> int:
@@ -224,7 +240,7 @@ class ProgressivePainter:
             placed += count
             self.done.append(self.current)
             self.current = None
-            draw(self.brush, self.done[-1], self.canvas)
+            draw(self.brush, self.done[-1] if self.palette is None else self.palette.snap(self.done[-1]), self.canvas)
         cfg = self.config
         if cfg.global_steps and placed:
             strokes = torch.cat(self.done)
@@ -531,6 +547,7 @@ def make_painter(
     device: torch.device | None = None,
     extra_loss: Callable[[torch.Tensor, float], torch.Tensor] | None = None,
     extra_trainable: tuple[str, ...] | None = None,
+    palette: Palette | None = None,
 ) -> ProgressivePainter:
     """The painter for `target` (3, H, W) optimising through `net` (blocks of `resolution` px); with the
     neural renderer, the brush's exact renderer corrects each level and the network draws the final
@@ -548,6 +565,7 @@ def make_painter(
         global_render=network_windows(_in_precision(net, "auto")) if neural and not brush.cheap_raster else None,
         extra_loss=extra_loss,
         extra_trainable=extra_trainable,
+        palette=palette,
     )
 
 

@@ -70,6 +70,8 @@ class PaintSettings:
     style_mode: str = "all"  # what the style may change: "all" stroke values, or only their "colour"
     vgg_weights: str | None = None  # torchvision vgg16/vgg19 state dict (None: $PAINT_VGG_WEIGHTS or a random net)
     preserve_colour: bool = False  # keep the photo's colours: the style image's colours are matched first
+    palette: str | None = None  # paint only in these colours, "#rrggbb,..." (your pens or paints; None: any)
+    pens: int | None = None  # paint only in this many colours, picked from the photo (None: any)
 
     def __post_init__(self) -> None:
         validate(self)
@@ -137,5 +139,27 @@ def validate(s: PaintSettings) -> None:
         given = [name for name in styled if getattr(s, name) != default[name]]
         if given:
             raise SettingsError(given[0], "needs {style}")
+    _palette(s)
     if s.renderer == "exact" and s.renderer_weights is not None:
         raise SettingsError("renderer_weights", "weights are for the neural renderer; {renderer} is exact")
+
+
+def _palette(s: PaintSettings) -> None:
+    """The palette parses and has 1 to MAX_COLOURS colours; pens is 1 to MAX_COLOURS; not both."""
+    from painter.palette import MAX_COLOURS
+
+    if s.palette is not None:
+        if not isinstance(s.palette, str) or not s.palette.strip():
+            raise SettingsError("palette", f"expected colours like #1b1b1b,#c03020,#f4f0e6, got {s.palette!r}")
+        from painter.plotter.palette import parse_palette  # only when asked: the plotter takes a while to load
+
+        try:
+            colours = parse_palette(s.palette)
+        except ValueError as err:
+            raise SettingsError("palette", str(err)) from None
+        if len(colours) > MAX_COLOURS:
+            raise SettingsError("palette", f"at most {MAX_COLOURS} colours, got {len(colours)}")
+    if s.pens is not None:
+        _whole("pens", s.pens, 1, MAX_COLOURS)
+        if s.palette is not None:
+            raise SettingsError("pens", "give either {palette} or {pens}, not both")

@@ -78,7 +78,7 @@ class FileThenOptions(click.Command):
 @click.option("--margin", type=float, default=10.0, show_default=True, metavar="MM", help="blank border")
 @click.option("--landscape", "orientation", flag_value="landscape", help="turn the paper")
 @click.option("--portrait", "orientation", flag_value="portrait", help="(default: follow the painting)")
-@click.option("--pens", type=int, help="quantise colours to N pens  [default: 4]")
+@click.option("--pens", type=int, help="quantise colours to N pens  [default: its own if painted in a palette, else 4]")
 @click.option("--palette", metavar="HEXES", help='your own colours, e.g. "#000000,#c03020,#2050a0"')
 @click.option("--dark-first", is_flag=True, help="plot dark colours first (default: light first)")
 @click.option("--keep-order", is_flag=True, help="for opaque paint: change pens as often as the layering needs")
@@ -120,7 +120,7 @@ def paintread(
             margin=margin,
             orientation=orientation or "auto",
             tool_width=tool_width,
-            pens=4 if pens is None else pens,
+            pens=pens,
             palette=palette,
             dark_first=dark_first,
             keep_order=keep_order,

@@ -142,6 +142,8 @@ def run_many(args: argparse.Namespace) -> int:
     if video:
         if len(given) > 1:
             raise UsageError(f"{video[0]} is a video; paint a video on its own")
+        if settings.palette is not None or settings.pens is not None:  # later frames are refined freely
+            raise UsageError("--palette, --palette-file and --pens are for photos, not yet for a video")
         return run_video(args, settings, target)
     return run_photos(args, settings, given, target)
 

@@ -104,6 +104,27 @@ def quantise(colours: np.ndarray, pens: int, dark_first: bool = False) -> tuple[
     return [Pen(renumber[p.number], p.colour) for p in ordered], np.array([renumber[j] for j in labels], dtype=int)
 
 
+OWN_PENS = 64  # a painting in at most this many colours, all as '#rrggbb' gives them, was painted in a palette
+GRID = 1e-3  # how far from a whole 8-bit level a colour value read back from strokes.json may be (6 digits)
+
+
+def own_pens(colours: np.ndarray, dark_first: bool = False) -> tuple[list[Pen], np.ndarray] | None:
+    """The painting's own colours as pens, when it was painted in a palette (`paint --palette` or `--pens`):
+    stroke colours (N, 3) taking at most OWN_PENS distinct values, every one on the 8-bit grid (a freely
+    painted one never is). Pens in plot order, numbered 1, 2, ...; each stroke's pen number (N,). None
+    when the colours are not such a palette's."""
+    levels = colours * 255
+    if len(colours) == 0 or np.abs(levels - levels.round()).max() > GRID:
+        return None
+    distinct, labels = np.unique(levels.round().astype(int), axis=0, return_inverse=True)
+    if len(distinct) > OWN_PENS:
+        return None
+    ordered = _plot_order([Pen(j, tuple(float(v) / 255 for v in c)) for j, c in enumerate(distinct)], dark_first)
+    renumber = {pen.number: i + 1 for i, pen in enumerate(ordered)}
+    pens = [Pen(renumber[p.number], p.colour) for p in ordered]
+    return pens, np.array([renumber[j] for j in labels.reshape(-1)], dtype=int)
+
+
 def match_palette(colours: np.ndarray, palette: np.ndarray, dark_first: bool = False) -> tuple[list[Pen], np.ndarray]:
     """Map stroke colours (N, 3) to the nearest of the user's colours (K, 3). Pen numbers are
     positions in the palette (1-based), so they match the user's pen slots; only pens in use are

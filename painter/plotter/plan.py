@@ -10,7 +10,7 @@ import numpy as np
 
 from painter.plotter.layout import ORIENTATIONS, Layout, fit_layout, parse_paper
 from painter.plotter.order import insert_redips, join_paths, order_paths, pen_down_distance, pen_up_distance
-from painter.plotter.palette import Pen, match_palette, parse_palette, quantise
+from painter.plotter.palette import Pen, match_palette, own_pens, parse_palette, quantise
 from painter.plotter.paths import stroke_colours, stroke_paths
 from painter.plotter.sequence import pen_runs, stroke_boxes
 from painter.plotter.visible import hide_covered
@@ -19,6 +19,7 @@ from painter.strokes import Painting
 CORNERS = ("top-left", "bottom-left")
 WELL_REACH = 1_000.0  # mm: the paint well stands beside the paper, within a metre of its edges
 MIN_REDIP = 1.0  # mm: shorter cuts every path into near-points and the plan grows without bound
+DEFAULT_PENS = 4  # a small pen set, for a painting in any colours
 JOIN_TOOL_WIDTHS = 1.5  # the default join: neighbouring passes sit one tool width apart, so they join
 
 
@@ -30,7 +31,9 @@ class PlotSettings:
     margin: float = 10.0  # clear of the clips or tape that hold the paper down
     orientation: str = "auto"  # follow the painting's shape, so it comes out as large as possible
     tool_width: float = 1.0  # a fine felt pen or a round size-2 brush
-    pens: int = 4  # a small pen set; ignored when a palette is given
+    # Pens to quantise the colours to; None: the painting's own colours when it was painted in a palette
+    # (`paint --palette`, see palette.own_pens), else DEFAULT_PENS. Ignored when a palette is given.
+    pens: int | None = None
     palette: str | None = None  # the user's own colours, '#rrggbb,...'; overrides `pens`
     dark_first: bool = False  # light first: dark lines drawn last stay crisp over light ones
     keep_order: bool = False  # opaque paint: keep which stroke lies on top, at the cost of more pen changes
@@ -53,7 +56,7 @@ class PlotSettings:
                 f"tool_width must be more than 0 and at most the paper's short side ({short:g} mm), "
                 f"got {self.tool_width}"
             )
-        if isinstance(self.pens, bool) or not isinstance(self.pens, int) or self.pens < 1:
+        if self.pens is not None and (isinstance(self.pens, bool) or not isinstance(self.pens, int) or self.pens < 1):
             raise ValueError(f"the number of pens must be at least 1, got {self.pens!r}")
         if self.palette is not None:
             parse_palette(self.palette)
@@ -133,8 +136,10 @@ def plan_plot(painting: Painting, settings: PlotSettings) -> Plot:
     colours = stroke_colours(painting)[drawn]
     if palette is not None:
         pens, numbers = match_palette(colours, palette, settings.dark_first)
+    elif settings.pens is None and (own := own_pens(colours, settings.dark_first)) is not None:
+        pens, numbers = own  # painted in a palette: its colours are the pens, exactly
     else:
-        pens, numbers = quantise(colours, settings.pens, settings.dark_first)
+        pens, numbers = quantise(colours, settings.pens or DEFAULT_PENS, settings.dark_first)
 
     if settings.keep_order:  # a layer per run of one pen that keeps every overlap the right way up
         boxes = stroke_boxes([per_stroke[i] for i in drawn], settings.tool_width)
