@@ -206,11 +206,6 @@ class ProgressivePainter:
             if self.exact_render is not None:
                 self.exact_render = self.palette.render(self.exact_render)
             self.global_render = self.palette.render(self.global_render or exact_windows(self.brush))
-        if self.palette is not None:
-            self.render = self.palette.render(self.render)
-            if self.exact_render is not None:
-                self.exact_render = self.palette.render(self.exact_render)
-            self.global_render = self.palette.render(self.global_render or exact_windows(self.brush))
 
     def painting(self) -> Painting:
         """The painting so far, in painting order."""
