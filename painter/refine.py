@@ -132,28 +132,40 @@ def exact_windows(brush: Brush) -> WindowRenderer:
     return lambda strokes, side: brush.render(strokes, side, side)
 
 
+class NetworkWindows:
+    """Windows drawn by a neural renderer, at its resolution whatever the window's size. Smaller windows
+    are shrunk to their size by averaging whole blocks of pixels when the window divides it (windows are
+    powers of two, as is the network's size), which is exact and costs a fraction of an antialiased
+    resize's backward pass. Larger ones are left at the network's size: only the pixels drawn are
+    sampled from it (see `_render_windows`), where enlarging whole windows of coarse strokes, mostly
+    off the canvas, took a third of a whole-canvas step."""
+
+    def __init__(self, net: Callable[[torch.Tensor], tuple[torch.Tensor, torch.Tensor]]) -> None:
+        self.net = net
+
+    def __call__(self, strokes: torch.Tensor, side: int) -> tuple[torch.Tensor, torch.Tensor]:
+        colour, alpha = self.net(strokes)
+        return _shrink(colour, side), _shrink(alpha, side)
+
+
+def _shrink(raster: torch.Tensor, side: int) -> torch.Tensor:
+    """Rasters (n, C, r, r) shrunk to side x side when smaller than r; otherwise as they are."""
+    res = raster.shape[-1]
+    if side < res and res % side == 0:
+        return F.avg_pool2d(raster, res // side)
+    return resize(raster, (side, side)) if side < res else raster
+
+
 def network_windows(net: Callable[[torch.Tensor], tuple[torch.Tensor, torch.Tensor]]) -> WindowRenderer:
-    """Windows drawn by a neural renderer at its resolution. Smaller windows are shrunk to their size by
-    averaging whole blocks of pixels when the window divides it (windows are powers of two, as is the
-    network's size), which is exact and costs a fraction of an antialiased resize's backward pass.
-    Larger ones are left at the network's size: only the pixels drawn are sampled from it (see
-    `_render_windows`), where enlarging whole windows of coarse strokes, mostly off the canvas, took
-    a third of a whole-canvas step."""
-
-    def draw(strokes: torch.Tensor, side: int) -> tuple[torch.Tensor, torch.Tensor]:
-        colour, alpha = net(strokes)
-        res = colour.shape[-1]
-        if side < res and res % side == 0:
-            colour, alpha = (F.avg_pool2d(t, res // side) for t in (colour, alpha))
-        elif side < res:
-            colour, alpha = (resize(t, (side, side)) for t in (colour, alpha))
-        return colour, alpha
-
-    return draw
+    """Windows drawn by a neural renderer (see NetworkWindows)."""
+    return NetworkWindows(net)
 
 
-def in_window(brush: Brush, strokes: torch.Tensor, corner: torch.Tensor, side: int, height: int, width: int):
-    """Strokes (n, P) re-expressed in the coordinates of their square windows (corner (n, 2) as y, x)."""
+def in_window(
+    brush: Brush, strokes: torch.Tensor, corner: torch.Tensor, side: int | torch.Tensor, height: int, width: int
+):
+    """Strokes (n, P) re-expressed in the coordinates of their square windows (corner (n, 2) as y, x; side
+    one for all, or (n, 1) each its own)."""
     out = strokes.clone()
     xs, ys, sizes = brush.kinds("x"), brush.kinds("y"), brush.kinds("size")
     out[:, xs] = (strokes[:, xs] * width - corner[:, 1:2].to(strokes.dtype)) / side
@@ -165,22 +177,36 @@ def in_window(brush: Brush, strokes: torch.Tensor, corner: torch.Tensor, side: i
 def _render_windows(
     brush: Brush, render: WindowRenderer, strokes: torch.Tensor, places: Layout, height: int, width: int
 ) -> tuple[torch.Tensor, torch.Tensor]:
-    """Every stroke drawn in its window, the drawn pixels in `places` order: colour (3, M), alpha (M,)."""
-    colours, alphas = [], []
+    """Every stroke drawn in its window, the drawn pixels in `places` order: colour (3, M), alpha (M,).
+
+    A network draws every window at its own size, so all strokes go through it in one batch (one call per
+    window size cost ~6 ms each way in overhead on 2 threads); other renderers draw each size apart."""
+    if isinstance(render, NetworkWindows):
+        side = places.side[:, None].to(strokes.dtype)  # (N, 1)
+        rasters = _in_chunks(render.net, in_window(brush, strokes, places.corner, side, height, width))
+    parts = []
     for size, members, drawn in places.sizes:
-        local = in_window(brush, strokes[members], places.corner[members], size, height, width)
-        if len(members) <= RENDER_CHUNK or not torch.is_grad_enabled():
-            colour, alpha = render(local, size)
+        if isinstance(render, NetworkWindows):
+            both = _shrink(rasters[members], size)  # (n, 4, r, r)
         else:
-            chunks = [checkpoint(render, part, size, use_reentrant=False) for part in local.split(RENDER_CHUNK)]
-            colour, alpha = torch.cat([c[0] for c in chunks]), torch.cat([c[1] for c in chunks])
-        both = torch.cat([colour, alpha], dim=1).transpose(0, 1).reshape(4, -1)  # (4, n * r * r), stroke by stroke
-        both = both.index_select(1, drawn) if colour.shape[-1] == size else _sample(both, colour.shape[-1], size, drawn)
-        colours.append(both[:3])
-        alphas.append(both[3])
-    if not colours:
+            local = in_window(brush, strokes[members], places.corner[members], size, height, width)
+            both = _in_chunks(lambda part: render(part, size), local)  # noqa: B023 (called at once)
+        flat = both.transpose(0, 1).reshape(4, -1)  # (4, n * r * r), stroke by stroke
+        res = both.shape[-1]
+        parts.append(flat.index_select(1, drawn) if res == size else _sample(flat, res, size, drawn))
+    if not parts:
         return strokes.new_zeros(3, 0), strokes.new_zeros(0)
-    return torch.cat(colours, dim=1).index_select(1, places.order), torch.cat(alphas).index_select(0, places.order)
+    both = torch.cat(parts, dim=1).index_select(1, places.order)  # (4, M)
+    return both[:3], both[3]
+
+
+def _in_chunks(render: Callable, strokes: torch.Tensor) -> torch.Tensor:
+    """render(strokes) as one tensor (n, 4, r, r) of colour and alpha; past RENDER_CHUNK strokes, in chunks
+    whose activations are recomputed in the backward pass rather than kept."""
+    if len(strokes) <= RENDER_CHUNK or not torch.is_grad_enabled():
+        return torch.cat(render(strokes), dim=1)
+    chunks = [checkpoint(render, part, use_reentrant=False) for part in strokes.split(RENDER_CHUNK)]
+    return torch.cat([torch.cat(chunk, dim=1) for chunk in chunks])
 
 
 def _sample(windows: torch.Tensor, res: int, size: int, pixels: torch.Tensor) -> torch.Tensor:
