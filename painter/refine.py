@@ -19,9 +19,10 @@ from brushes import Brush
 from painter.images import resize, resize_long_side
 
 WINDOW_SIZES = (8, 16, 32, 64, 128, 256, 512)  # strokes are drawn in square windows of these sizes
-# Above this many strokes of one window size, they are rendered in chunks whose network activations are
-# recomputed in the backward pass instead of kept: a 64 px network keeps ~0.4 MB per stroke, 2 GB for 5,000.
-RENDER_CHUNK = 512
+# Above this many strokes, windows are rendered in chunks of this many whose network activations are
+# recomputed in the backward pass instead of kept: a 64 px network keeps ~0.4 MB per stroke in float32
+# (half in bfloat16), 2 GB for 5,000. Below it, recomputing would cost a third more network time.
+RENDER_CHUNK = 4096
 WINDOW_SLACK = 0.2  # a window is this fraction larger than its stroke, so the stroke can move within it
 
 
@@ -182,12 +183,16 @@ def _render_windows(
     A network draws every window at its own size, so all strokes go through it in one batch (one call per
     window size cost ~6 ms each way in overhead on 2 threads); other renderers draw each size apart."""
     if isinstance(render, NetworkWindows):
-        side = places.side[:, None].to(strokes.dtype)  # (N, 1)
-        rasters = _in_chunks(render.net, in_window(brush, strokes, places.corner, side, height, width))
+        # In window-size order, so each size's rasters are a slice: split's backward pass is one concatenation,
+        # where indexing out each size's rows filled a whole-batch gradient with zeros once per size.
+        order = torch.cat([members for _, members, _ in places.sizes])
+        side = places.side[order, None].to(strokes.dtype)  # (N, 1)
+        local = in_window(brush, strokes[order], places.corner[order], side, height, width)
+        rasters = _in_chunks(render.net, local).split([len(members) for _, members, _ in places.sizes])
     parts = []
-    for size, members, drawn in places.sizes:
+    for group, (size, members, drawn) in enumerate(places.sizes):
         if isinstance(render, NetworkWindows):
-            both = _shrink(rasters[members], size)  # (n, 4, r, r)
+            both = _shrink(rasters[group], size)  # (n, 4, r, r)
         else:
             local = in_window(brush, strokes[members], places.corner[members], size, height, width)
             both = _in_chunks(lambda part: render(part, size), local)  # noqa: B023 (called at once)
@@ -213,13 +218,14 @@ def _sample(windows: torch.Tensor, res: int, size: int, pixels: torch.Tensor) ->
     """Bilinear samples, as a size x size enlargement would give them (half-pixel centres, edges held),
     of windows (C, n * res * res) at the flat pixels (m,) of n size x size windows: (C, m)."""
     stroke, y, x = pixels // (size * size), pixels // size % size, pixels % size
-    values = 0
-    for along_y, weight_y in _neighbours(y, res / size, res):
-        for along_x, weight_x in _neighbours(x, res / size, res):
-            values = values + windows.index_select(1, stroke * res * res + along_y * res + along_x) * (
-                weight_y * weight_x
-            )
-    return values
+    (y0, wy0), (y1, wy1) = _neighbours(y, res / size, res)
+    (x0, wx0), (x1, wx1) = _neighbours(x, res / size, res)
+    base = stroke * res * res
+    corners = torch.cat([base + y0 * res + x0, base + y0 * res + x1, base + y1 * res + x0, base + y1 * res + x1])
+    weights = torch.stack([wy0 * wx0, wy0 * wx1, wy1 * wx0, wy1 * wx1])  # (4, m)
+    # One gather of all four corners: its backward pass fills the windows' gradient with zeros once, not 4 times.
+    values = windows.index_select(1, corners).view(windows.shape[0], 4, -1)  # (C, 4, m)
+    return (values * weights.to(windows.dtype)).sum(dim=1)
 
 
 def _neighbours(index: torch.Tensor, scale: float, res: int):
