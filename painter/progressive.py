@@ -24,8 +24,9 @@ from painter.canvas import blank_canvas, draw
 from painter.images import resize
 from painter.losses import l1_loss, transport_loss
 from painter.palette import Palette
-from painter.refine import WindowRenderer, exact_windows, network_windows, refine
+from painter.refine import refine
 from painter.strokes import Painting
+from painter.windows import WindowRenderer, exact_windows, network_windows
 
 # A differentiable renderer for one block: strokes (N, P) -> colour (N, 3, R, R), alpha (N, 1, R, R).
 RenderFn = Callable[[torch.Tensor], tuple[torch.Tensor, torch.Tensor]]
