@@ -250,8 +250,18 @@ def run_export(args: argparse.Namespace) -> int:
     )
     machine = plotter.Machine(pen_up=args.pen_up, pen_down=args.pen_down, servo=args.servo, feed=args.feed)
     painting = load_painting(args.strokes)
+    if args.device is not None and fmt != "hpgl":
+        raise ValueError(f"--device is for --to hpgl (vpype's plotter profiles); got --to {fmt}")
     plot = plotter.plan_plot(painting, settings)
-    plotter.write_plot(plot, fmt, args.output, machine, args.preview)
+    if args.device is not None:
+        try:  # vpype is an optional extra: imported only when asked for
+            from painter.vpype_plugin import device_hpgl
+        except ImportError:
+            raise ValueError("--device needs vpype: pip install 'paint-strokes[vpype]'") from None
+        text = device_hpgl(plot, args.device, args.paper)
+        plotter.write_plot(plot, fmt, args.output, machine, args.preview, text=text.encode("ascii"))
+    else:
+        plotter.write_plot(plot, fmt, args.output, machine, args.preview)
     s = plot.stats
     print(f"wrote {args.output}" + (f" and {args.preview}" if args.preview else ""))
     joined = f" ({s.pen_down / 1000:.2f} m with joins)" if s.pen_down != s.pen_down_before else ""
@@ -468,6 +478,11 @@ def build_parser() -> Parser:
     p.add_argument("--join", type=millimetres, metavar="MM", help="stay down across gaps up to MM (1.5 tool widths)")
     p.add_argument("--keep-hidden", action="store_true", help="also draw what later strokes cover in the painting")
     p.add_argument("--redip-every", type=millimetres, metavar="MM", help="go to the paint well after this much paint")
+    p.add_argument(
+        "--device",
+        metavar="NAME",
+        help="with --to hpgl: HPGL for this plotter (vpype's device profiles, e.g. hp7475a; needs the vpype extra)",
+    )
     p.add_argument(
         "--paint-well",
         type=point_mm,

@@ -11,6 +11,8 @@ out, nothing printed or written.
 
 from __future__ import annotations
 
+import io
+
 import click
 import vpype as vp
 import vpype_cli
@@ -40,6 +42,20 @@ def plot_document(plot: Plot) -> vp.Document:
         lines.set_property(vp.METADATA_FIELD_PEN_WIDTH, plot.tool_width * PX_PER_MM)
         document.add(lines, layer_id, with_metadata=True)
     return document
+
+
+def device_hpgl(plot: Plot, device: str, paper: str) -> str:
+    """The plot as HPGL for one plotter, through vpype's device profiles: its units, origin, paper limits
+    and set-up commands, e.g. device 'hp7475a' with paper 'a4'. ValueError naming the device or paper
+    when vpype has no profile for them."""
+    document = plot_document(plot)
+    landscape = plot.layout.paper_width > plot.layout.paper_height
+    out = io.StringIO()
+    try:
+        vp.write_hpgl(out, document, paper, landscape, False, device, None, absolute=True, quiet=True)
+    except ValueError as err:
+        raise ValueError(f"HPGL for device {device!r} on paper {paper!r}: {err}") from None
+    return out.getvalue()
 
 
 class FileThenOptions(click.Command):

@@ -152,3 +152,36 @@ def test_bad_options_are_one_line(stroke_file, args, message):
 def test_a_missing_file_is_one_line(tmp_path):
     result = invoke(["paintread", tmp_path / "nope.json"])
     assert result.exit_code != 0 and "no such stroke file" in result.output
+
+
+def test_export_device_hpgl_goes_through_vpypes_profile_and_stays_on_the_plotters_paper(tmp_path, stroke_file, capsys):
+    """`paint export --to hpgl --device hp7475a`: HPGL in that plotter's units, every coordinate inside the
+    limits its profile gives for A4, one pen select per layer."""
+    import re
+
+    out = tmp_path / "cat.hpgl"
+    assert main(["export", str(stroke_file), "--to", "hpgl", "--device", "hp7475a", "-o", str(out)]) == 0
+    text = out.read_text()
+    paper = vp.config_manager.get_plotter_config("hp7475a").paper_config("a4")
+    (x_low, x_high), (y_low, y_high) = paper.x_range, paper.y_range
+    numbers = [int(n) for cmd in re.findall(r"P[AUD]([-0-9,]*);", text) for n in cmd.split(",") if n]
+    xs, ys = numbers[0::2], numbers[1::2]
+    assert len(xs) > 100
+    assert x_low <= min(xs) and max(xs) <= x_high and y_low <= min(ys) and max(ys) <= y_high
+    assert text.startswith("IN;") and len(re.findall(r"SP[1-9];", text)) >= 4
+    # Drawn at the profile's scale: the painting spans most of the paper's usable width in plotter units.
+    assert max(xs) - min(xs) > 0.5 * (x_high - x_low)
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--to", "svg", "--device", "hp7475a"], "--device is for --to hpgl"),
+        (["--to", "hpgl", "--device", "nosuchplotter"], "device 'nosuchplotter'"),
+    ],
+)
+def test_export_device_errors_are_one_line(tmp_path, stroke_file, capsys, args, message):
+    out = tmp_path / "out.file"
+    assert main(["export", str(stroke_file), *args, "-o", str(out)]) == 2
+    err = capsys.readouterr().err.strip()
+    assert message in err and len(err.splitlines()) == 1 and not out.exists()

@@ -49,32 +49,37 @@ def _squared_distances(points: np.ndarray, centres: np.ndarray) -> np.ndarray:
     return ((points[:, None, :] - centres[None, :, :]) ** 2).sum(axis=2)
 
 
-def kmeans(points: np.ndarray, k: int, seed: int = KMEANS_SEED) -> tuple[np.ndarray, np.ndarray]:
+def kmeans(
+    points: np.ndarray, k: int, seed: int = KMEANS_SEED, weights: np.ndarray | None = None
+) -> tuple[np.ndarray, np.ndarray]:
     """Deterministic k-means: k-means++ starts from a seeded generator, Lloyd's iterations, best of
-    KMEANS_RESTARTS by inertia. points (N, D), k <= number of distinct points. Returns centres
-    (k, D) and each point's cluster (N,)."""
+    KMEANS_RESTARTS by inertia. points (N, D), k <= number of distinct points; weights (N,) > 0 make a
+    point count that many times (default 1 each). Returns centres (k, D) and each point's cluster (N,)."""
     assert 1 <= k <= len(np.unique(points, axis=0)), (k, len(points))
+    weights = np.ones(len(points)) if weights is None else np.asarray(weights, dtype=np.float64)
     rng = np.random.default_rng(seed)
     best: tuple[float, np.ndarray, np.ndarray] | None = None
     for _ in range(KMEANS_RESTARTS):
-        centres = points[[rng.integers(len(points))]]
-        while len(centres) < k:  # k-means++: far points are likelier next centres
-            nearest = _squared_distances(points, centres).min(axis=1)
+        centres = points[[rng.choice(len(points), p=weights / weights.sum())]]
+        while len(centres) < k:  # k-means++: far (and heavy) points are likelier next centres
+            nearest = _squared_distances(points, centres).min(axis=1) * weights
+            if nearest.sum() <= 0:  # every weighted point sits on a centre: any distinct point will do
+                nearest = _squared_distances(points, centres).min(axis=1)
             centres = np.vstack([centres, points[rng.choice(len(points), p=nearest / nearest.sum())]])
         for _ in range(KMEANS_ITERATIONS):
             labels = _squared_distances(points, centres).argmin(axis=1)
             moved = centres.copy()
             for j in range(k):
-                members = points[labels == j]
-                if len(members):
-                    moved[j] = members.mean(axis=0)
+                members = labels == j
+                if weights[members].sum() > 0:
+                    moved[j] = np.average(points[members], axis=0, weights=weights[members])
                 else:  # an emptied cluster takes the point worst served by the others
                     moved[j] = points[_squared_distances(points, moved).min(axis=1).argmax()]
             if np.allclose(moved, centres):
                 break
             centres = moved
         labels = _squared_distances(points, centres).argmin(axis=1)
-        inertia = float(((points - centres[labels]) ** 2).sum())
+        inertia = float((((points - centres[labels]) ** 2).sum(axis=1) * weights).sum())
         if best is None or inertia < best[0]:
             best = (inertia, centres, labels)
     assert best is not None
@@ -87,18 +92,25 @@ def _plot_order(pens: list[Pen], dark_first: bool) -> list[Pen]:
     return sorted(pens, key=lambda pen: (lightness[pen.number] * (1 if dark_first else -1), pen.number))
 
 
-def quantise(colours: np.ndarray, pens: int, dark_first: bool = False) -> tuple[list[Pen], np.ndarray]:
-    """Cluster stroke colours (N, 3) into at most `pens` pens. A pen's colour is the mean of its
-    strokes' colours. Pens come in plot order and are numbered 1, 2, ... in that order.
+def quantise(
+    colours: np.ndarray, pens: int, dark_first: bool = False, weights: np.ndarray | None = None
+) -> tuple[list[Pen], np.ndarray]:
+    """Cluster stroke colours (N, 3) into at most `pens` pens, each stroke counted by its weight (N,)
+    (e.g. how much of it is drawn; default 1 each). A pen's colour is the weighted mean of its strokes'
+    colours. Pens come in plot order and are numbered 1, 2, ... in that order.
     Returns the pens and each stroke's pen number (N,)."""
     if pens < 1:
         raise ValueError(f"the number of pens must be at least 1, got {pens}")
     if len(colours) == 0:
         return [], np.zeros(0, dtype=int)
+    weights = np.ones(len(colours)) if weights is None else np.maximum(np.asarray(weights, dtype=np.float64), 1e-9)
     lab = to_lab(colours)
     k = min(pens, len(np.unique(lab, axis=0)))
-    _, labels = kmeans(lab, k)
-    means = [tuple(float(c) for c in colours[labels == j].mean(axis=0)) for j in range(k)]
+    _, labels = kmeans(lab, k, weights=weights)
+    means = [
+        tuple(float(c) for c in np.average(colours[labels == j], axis=0, weights=weights[labels == j]))
+        for j in range(k)
+    ]
     ordered = _plot_order([Pen(j, means[j]) for j in range(k)], dark_first)  # numbered by cluster for now
     renumber = {pen.number: i + 1 for i, pen in enumerate(ordered)}
     return [Pen(renumber[p.number], p.colour) for p in ordered], np.array([renumber[j] for j in labels], dtype=int)

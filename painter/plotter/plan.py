@@ -139,7 +139,10 @@ def plan_plot(painting: Painting, settings: PlotSettings) -> Plot:
     elif settings.pens is None and (own := own_pens(colours, settings.dark_first)) is not None:
         pens, numbers = own  # painted in a palette: its colours are the pens, exactly
     else:
-        pens, numbers = quantise(colours, settings.pens or DEFAULT_PENS, settings.dark_first)
+        # Each stroke counts by the ink it puts on paper (its drawn length, hidden parts removed): the many
+        # small strokes of a detailed painting then do not pull the pens away from the colours that show.
+        ink = np.array([pen_down_distance(per_stroke[i]) for i in drawn])
+        pens, numbers = quantise(colours, settings.pens or DEFAULT_PENS, settings.dark_first, weights=ink)
 
     if settings.keep_order:  # a layer per run of one pen that keeps every overlap the right way up
         boxes = stroke_boxes([per_stroke[i] for i in drawn], settings.tool_width)

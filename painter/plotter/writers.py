@@ -199,11 +199,19 @@ def check_format(name: str) -> str:
     return key
 
 
-def write_plot(plot: Plot, fmt: str, path: str | Path, machine: Machine, preview: str | Path | None = None) -> None:
-    """Write the plot in format `fmt` to `path` and, if asked, its preview PNG to `preview`: both or
-    neither. Everything is made in memory first; each file goes to a temporary name and both are
-    renamed only once both are written."""
-    data = PLOT_TEXTS[check_format(fmt)](plot, machine)
+def write_plot(
+    plot: Plot,
+    fmt: str,
+    path: str | Path,
+    machine: Machine,
+    preview: str | Path | None = None,
+    text: bytes | None = None,
+) -> None:
+    """Write the plot in format `fmt` to `path` (or `text`, the plot already written by someone else, e.g.
+    vpype's device-aware HPGL) and, if asked, its preview PNG to `preview`: both or neither. Everything is
+    made in memory first; each file goes to a temporary name and both are renamed only once both are
+    written."""
+    data = PLOT_TEXTS[check_format(fmt)](plot, machine) if text is None else text
     if preview is None:
         write_bytes_atomic(path, data)
         return

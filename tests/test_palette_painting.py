@@ -1,4 +1,4 @@
-"""painter.palette: painting in a fixed palette, its settings and flags, and exporting such a painting."""
+"""painter.palette: painting in a fixed palette (not test_palette.py: pytest would mix it up with plotter's)."""
 
 from __future__ import annotations
 
