@@ -4,8 +4,7 @@ A layout gives every stroke a window (a power of two in size, a little larger th
 sorts all (stroke, canvas pixel) pairs by pixel, then by painting order. The strokes are drawn in
 their windows in batches (by a neural renderer at its own size, or by the brush's exact renderer at
 the window's), and the canvas is composited from the sorted pairs in a few whole-array operations,
-differentiably. The whole-canvas refinement (painter.refine) optimises through it; the exact drawing
-of a painting (painter.canvas) uses it without gradients.
+differentiably. The whole-canvas refinement (painter.refine) optimises through it.
 """
 
 from __future__ import annotations
@@ -48,25 +47,18 @@ class Layout:
     last: torch.Tensor  # (M,) where the last pair of the same pixel is: the strokes in between are laid later
 
 
-def windows(
-    brush: Brush, strokes: torch.Tensor, height: int, width: int, slack: float = WINDOW_SLACK
-) -> tuple[torch.Tensor, torch.Tensor]:
+def windows(brush: Brush, strokes: torch.Tensor, height: int, width: int) -> tuple[torch.Tensor, torch.Tensor]:
     """Each stroke's window: top-left corner (N, 2) as (y, x) canvas pixels and side (N,) in pixels, the
-    smallest power of two (MIN_WINDOW to MAX_WINDOW) holding the stroke grown by `slack` plus 4 px."""
+    smallest power of two (MIN_WINDOW to MAX_WINDOW) holding the stroke grown by WINDOW_SLACK plus 4 px."""
     bounds = brush.extent(strokes.detach(), height, width)  # (N, 4) x0, y0, x1, y1
-    span = torch.maximum(bounds[:, 2] - bounds[:, 0], bounds[:, 3] - bounds[:, 1]) * (1 + slack) + 4
+    span = torch.maximum(bounds[:, 2] - bounds[:, 0], bounds[:, 3] - bounds[:, 1]) * (1 + WINDOW_SLACK) + 4
     side = (2 ** torch.log2(span.clamp(MIN_WINDOW, MAX_WINDOW)).ceil()).long()
     centre_x, centre_y = (bounds[:, 0] + bounds[:, 2]) / 2, (bounds[:, 1] + bounds[:, 3]) / 2
     return torch.stack([centre_y - side / 2, centre_x - side / 2], dim=1).round().long(), side
 
 
 def layout(
-    brush: Brush,
-    strokes: torch.Tensor,
-    height: int,
-    width: int,
-    render: WindowRenderer | None = None,
-    slack: float = WINDOW_SLACK,
+    brush: Brush, strokes: torch.Tensor, height: int, width: int, render: WindowRenderer | None = None
 ) -> Layout:
     """The windows of strokes (N, P, canvas-relative) on a height x width canvas (see `windows`), and
     their pixels sorted.
@@ -74,7 +66,7 @@ def layout(
     With `render`, only the pixels a stroke covers now, widened by an eighth of its window (at least
     2 px) for the strokes to move into, are kept: a rotated, elongated stroke fills a fraction of its
     square window, and the pixels it leaves empty would cost as much as the others in every step."""
-    corner, side = windows(brush, strokes, height, width, slack)
+    corner, side = windows(brush, strokes, height, width)
     groups, keys = [], []
     for size in side.unique().tolist():
         members = (side == size).nonzero()[:, 0]  # (n,)
