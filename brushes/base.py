@@ -136,7 +136,8 @@ class Brush:
         """Draw each stroke on its own transparent layer.
 
         strokes: (N, P) in [0, 1]. window: (top, left, h, w) in canvas pixels, the part of the
-        height x width canvas to draw (default: all of it).
+        height x width canvas to draw (default: all of it); top and left may be (N,) integer tensors,
+        a window of that size for each stroke.
         Returns colour (N, 3, h, w) in [0, 1] and alpha (N, 1, h, w) in [0, 1]; a stroke is laid
         down as canvas = colour * alpha + canvas * (1 - alpha).
         """

@@ -12,14 +12,16 @@ import math
 import torch
 
 
-def pixel_grid(
-    height: int, width: int, window: tuple[int, int, int, int] | None, like: torch.Tensor
-) -> tuple[torch.Tensor, torch.Tensor]:
-    """Pixel-centre coordinates of a window of the canvas. Returns xs (1, 1, w) and ys (1, h, 1)."""
+def pixel_grid(height: int, width: int, window: tuple | None, like: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+    """Pixel-centre coordinates of a window of the canvas. Returns xs (1, 1, w) and ys (1, h, 1); or, when
+    the window's top and left are tensors (N,), one window per stroke: xs (N, 1, w) and ys (N, h, 1)."""
     top, left, h, w = window if window is not None else (0, 0, height, width)
-    xs = torch.arange(left, left + w, dtype=like.dtype, device=like.device) + 0.5
-    ys = torch.arange(top, top + h, dtype=like.dtype, device=like.device) + 0.5
-    return xs.view(1, 1, w), ys.view(1, h, 1)
+    xs = torch.arange(w, dtype=like.dtype, device=like.device) + 0.5
+    ys = torch.arange(h, dtype=like.dtype, device=like.device) + 0.5
+    if isinstance(top, torch.Tensor):
+        corner = dict(dtype=like.dtype, device=like.device)
+        return xs.view(1, 1, w) + left.to(**corner).view(-1, 1, 1), ys.view(1, h, 1) + top.to(**corner).view(-1, 1, 1)
+    return xs.view(1, 1, w) + left, ys.view(1, h, 1) + top
 
 
 def long_side(height: int, width: int) -> int:
@@ -75,7 +77,7 @@ def round_cone_coverage(
     ax, ay = a[..., 0, None, None], a[..., 1, None, None]  # (N, S, 1, 1)
     ex, ey = b[..., 0, None, None] - ax, b[..., 1, None, None] - ay
     length = torch.sqrt(ex * ex + ey * ey).clamp_min(1e-6)
-    px, py = xs.unsqueeze(0) - ax, ys.unsqueeze(0) - ay  # (N, S, h, w) by broadcasting
+    px, py = xs.unsqueeze(-3) - ax, ys.unsqueeze(-3) - ay  # (N, S, h, w) by broadcasting
     along = (px * ex + py * ey) / length
     across = (py * ex - px * ey).abs() / length
     dist_a = torch.sqrt(px * px + py * py)

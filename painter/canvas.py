@@ -16,21 +16,81 @@ def blank_canvas(height: int, width: int, colour, dtype=torch.float32) -> torch.
     return torch.tensor([float(c) for c in colour], dtype=dtype).view(3, 1, 1).expand(3, height, width).clone()
 
 
+# Strokes are drawn many at a time, each in a window of one of a few sizes, because one brush call costs
+# ~4 ms of overhead for oil paint whatever its size: one call per stroke made the exact drawing of 500
+# strokes take 2.3 s (0.6 s now). Window sizes step by a quarter of a doubling, so windows hold at most
+# ~1.56x the pixels of the strokes' own bounds (steps of 1.5x or 2x made the marker pen slower).
+BATCH_PIXELS = 1 << 16  # window pixels per brush call: its layers stay in the CPU's cache
+SOLO_PIXELS = 1 << 14  # strokes whose bounds hold more pixels are drawn alone, in their own bounds
+CHUNK_PIXELS = 1 << 23  # window pixels drawn ahead of compositing (4 channels in float32: 128 MB)
+
+
+def _window_length(n: torch.Tensor, limit: int) -> torch.Tensor:
+    """Lengths n rounded up to the next of 8, 10, 12, 14, 16, 20, 24, 28, 32, 40, ... (four steps to a
+    doubling), at most `limit`."""
+    n = n.clamp_min(8)
+    step = torch.exp2((torch.log2((n - 1).double()).floor() - 2).clamp_min(0)).long()
+    return (-(-n // step) * step).clamp(max=limit)
+
+
+def stroke_windows(brush: Brush, strokes: torch.Tensor, height: int, width: int) -> torch.Tensor:
+    """Each stroke's window on the canvas: the smallest of the stepped sizes that holds its ink's
+    pixel bounds, moved inside the canvas. (N, 4) as top, left, h, w; h or w is 0 for a stroke off
+    the canvas."""
+    bounds = brush.extent(strokes, height, width).floor().long()  # (N, 4) as x0, y0, x1, y1
+    x0, x1 = bounds[:, 0].clamp(0, width), (bounds[:, 2] + 1).clamp(0, width)
+    y0, y1 = bounds[:, 1].clamp(0, height), (bounds[:, 3] + 1).clamp(0, height)
+    visible = (x1 > x0) & (y1 > y0)
+    h, w = _window_length(y1 - y0, height), _window_length(x1 - x0, width)
+    alone = (y1 - y0) * (x1 - x0) > SOLO_PIXELS  # a call's overhead is small beside their pixels
+    h, w = torch.where(alone, y1 - y0, h), torch.where(alone, x1 - x0, w)
+    top, left = torch.minimum(y0, height - h), torch.minimum(x0, width - w)
+    return torch.stack([top, left, h * visible, w * visible], dim=1)
+
+
+def _chunks(windows: torch.Tensor, budget: int) -> Iterator[tuple[int, int]]:
+    """Runs [start, stop) of consecutive strokes whose windows hold about `budget` pixels together."""
+    pixels = (windows[:, 2] * windows[:, 3]).tolist()
+    start, total = 0, 0
+    for i, count in enumerate(pixels):
+        if total and total + count > budget:
+            yield start, i
+            start, total = i, 0
+        total += count
+    if start < len(pixels):
+        yield start, len(pixels)
+
+
+def _render_run(brush: Brush, strokes: torch.Tensor, windows: torch.Tensor, height: int, width: int) -> dict:
+    """Strokes (n, P) drawn in their windows (n, 4), those of one window size per brush call.
+    Returns {index in the run: (colour (3, h, w), alpha (1, h, w))} for the strokes on the canvas."""
+    drawn = {}
+    shapes = windows[:, 2:].tolist()
+    for shape in sorted({tuple(s) for s in shapes if s[0] and s[1]}):
+        members = torch.tensor([i for i, s in enumerate(shapes) if tuple(s) == shape])
+        per_call = max(1, BATCH_PIXELS // (shape[0] * shape[1]))
+        for part in members.split(per_call):
+            window = (windows[part, 0], windows[part, 1], *shape)
+            colour, alpha = brush.render(strokes[part], height, width, window=window)
+            for k, index in enumerate(part.tolist()):
+                drawn[index] = colour[k], alpha[k]
+    return drawn
+
+
 def draw_progressively(brush: Brush, strokes: torch.Tensor, canvas: torch.Tensor) -> Iterator[int]:
-    """Lay strokes (N, P) onto canvas (3, H, W) in order, in place, one window per stroke.
+    """Lay strokes (N, P) onto canvas (3, H, W) in order, in place, each in a window about its size.
     Yields how many strokes are down after each one, so callers can take snapshots."""
     _, height, width = canvas.shape
     strokes = strokes.to(canvas.dtype)
-    bounds = brush.extent(strokes, height, width).floor().long()  # (N, 4)
-    bounds[:, 0::2] = bounds[:, 0::2].clamp(0, width)
-    bounds[:, 1::2] = bounds[:, 1::2].clamp(0, height)
-    for i, (x0, y0, x1, y1) in enumerate(bounds.tolist()):
-        x1, y1 = min(x1 + 1, width), min(y1 + 1, height)
-        if x1 > x0 and y1 > y0:
-            colour, alpha = brush.render(strokes[i : i + 1], height, width, window=(y0, x0, y1 - y0, x1 - x0))
-            region = canvas[:, y0:y1, x0:x1]
-            region.mul_(1 - alpha[0]).add_(colour[0] * alpha[0])
-        yield i + 1
+    windows = stroke_windows(brush, strokes, height, width)
+    for start, stop in _chunks(windows, CHUNK_PIXELS):
+        drawn = _render_run(brush, strokes[start:stop], windows[start:stop], height, width)
+        for i, (top, left, h, w) in enumerate(windows[start:stop].tolist(), start):
+            if i - start in drawn:
+                colour, alpha = drawn[i - start]
+                region = canvas[:, top : top + h, left : left + w]
+                region.mul_(1 - alpha).add_(colour * alpha)
+            yield i + 1
 
 
 def draw(brush: Brush, strokes: torch.Tensor, canvas: torch.Tensor) -> torch.Tensor:

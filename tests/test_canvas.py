@@ -1,10 +1,14 @@
-"""painter.canvas: the one colour parser (canvas colours and plotter palettes)."""
+"""painter.canvas: exact drawing in batched windows, and the one colour parser (canvas colours and plotter
+palettes)."""
 
 from __future__ import annotations
 
 import pytest
+import torch
 
-from painter.canvas import parse_colour
+import brushes
+from painter import canvas
+from painter.canvas import blank_canvas, draw, parse_colour, stroke_windows
 from painter.plotter.palette import parse_palette
 
 
@@ -33,3 +37,46 @@ def test_palettes_take_the_same_colours():
     assert parse_palette("white,#f80,000000").tolist() == [[1, 1, 1], [1, 136 / 255, 0], [0, 0, 0]]
     with pytest.raises(ValueError, match="palette colour 'mauve' in '#fff,mauve' is not a colour"):
         parse_palette("#fff,mauve")
+
+
+def _one_call_per_stroke(brush, strokes, image):
+    """The plain way to draw: each stroke alone, in its own pixel bounds clipped to the canvas."""
+    _, height, width = image.shape
+    for i, (x0, y0, x1, y1) in enumerate(brush.extent(strokes, height, width).floor().long().tolist()):
+        x0, y0, x1, y1 = max(x0, 0), max(y0, 0), min(x1 + 1, width), min(y1 + 1, height)
+        if x1 > x0 and y1 > y0:
+            colour, alpha = brush.render(strokes[i : i + 1], height, width, window=(y0, x0, y1 - y0, x1 - x0))
+            image[:, y0:y1, x0:x1] = image[:, y0:y1, x0:x1] * (1 - alpha[0]) + colour[0] * alpha[0]
+    return image
+
+
+@pytest.mark.parametrize("brush", brushes.all_brushes(), ids=lambda b: b.name)
+@pytest.mark.parametrize("height, width", [(90, 140), (7, 40)])
+def test_batched_drawing_is_drawing_stroke_by_stroke(brush, height, width, monkeypatch):
+    generator = torch.Generator().manual_seed(5)
+    strokes = brush.sample(120, generator)
+    sizes = brush.kinds("size")
+    strokes[:, sizes] *= torch.rand(120, 1, generator=generator) ** 2  # mostly small, some large
+    strokes[:5, brush.kinds("x")] += 1.5  # some off the canvas
+    monkeypatch.setattr(canvas, "CHUNK_PIXELS", 20_000)  # several runs between compositing
+    expected = _one_call_per_stroke(brush, strokes, blank_canvas(height, width, (0.2, 0.5, 0.9)))
+    drawn = draw(brush, strokes, blank_canvas(height, width, (0.2, 0.5, 0.9)))
+    torch.testing.assert_close(drawn, expected, rtol=0, atol=1e-6)
+
+
+def test_windows_hold_their_strokes_inside_the_canvas():
+    brush = brushes.get_brush("oilpaint")
+    strokes = brush.sample(300, torch.Generator().manual_seed(2))
+    height, width = 64, 100
+    windows = stroke_windows(brush, strokes, height, width)
+    bounds = brush.extent(strokes, height, width).floor().long()
+    top, left, h, w = windows.T
+    on = (h > 0) & (w > 0)
+    assert on.sum() > 250
+    assert (top[on] >= 0).all() and (left[on] >= 0).all()
+    assert (top + h <= height).all() and (left + w <= width).all()
+    # Every drawn pixel of a stroke lies in its window.
+    assert (top[on] <= bounds[on, 1].clamp(0, height)).all() and (left[on] <= bounds[on, 0].clamp(0, width)).all()
+    assert ((top + h)[on] >= (bounds[on, 3] + 1).clamp(0, height)).all()
+    assert ((left + w)[on] >= (bounds[on, 2] + 1).clamp(0, width)).all()
+    assert len({tuple(s) for s in windows[on, 2:].tolist()}) < on.sum() / 3  # shared sizes: few brush calls
