@@ -9,9 +9,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import imageio.v3 as iio
-import numpy as np
 import svgwrite
 import torch
+from PIL import Image
 
 from brushes.geometry import to_hex
 from painter.canvas import frames, render_painting
@@ -53,11 +53,17 @@ def write_svg(painting: Painting, path: str | Path, long_side: int | None = None
 def write_gif(painting: Painting, path: str | Path, long_side: int | None = None) -> None:
     """The painting being made; `long_side` as asked, else the painting's size up to GIF_LONG_SIDE."""
     side = long_side or min(max(painting.width, painting.height), GIF_LONG_SIDE)
-    images = np.stack([to_uint8(f) for f in frames(painting, side, GIF_FRAMES)])  # (F, H, W, 3)
+    # Each frame gets its own 256 colours by PIL's fast octree: median cut (PIL's default) took 0.06 s a
+    # frame, most of the time of writing a GIF, for ~2 dB closer colours. No dithering: its noise would
+    # crawl over the parts of the picture that do not change between frames.
+    indexed = [
+        Image.fromarray(to_uint8(f)).quantize(256, method=Image.Quantize.FASTOCTREE, dither=Image.Dither.NONE)
+        for f in frames(painting, side, GIF_FRAMES)
+    ]
     # A painting without strokes is one frame, the bare canvas; PIL takes a list of durations only for several.
-    durations = [GIF_FRAME_MS] * (len(images) - 1) + [GIF_HOLD_MS] if len(images) > 1 else GIF_HOLD_MS
+    durations = [GIF_FRAME_MS] * (len(indexed) - 1) + [GIF_HOLD_MS] if len(indexed) > 1 else GIF_HOLD_MS
     with atomic_path(path) as tmp:
-        iio.imwrite(tmp, images, extension=".gif", duration=durations, loop=0)
+        indexed[0].save(tmp, format="GIF", save_all=True, append_images=indexed[1:], duration=durations, loop=0)
 
 
 PAINTING_WRITERS = {".png": write_png, ".svg": write_svg, ".gif": write_gif}

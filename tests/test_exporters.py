@@ -1,4 +1,5 @@
-"""painter.exporters: a painting without strokes, and write failures that name the file and leave nothing."""
+"""painter.exporters: the GIF's frames, a painting without strokes, and write failures that name the file and
+leave nothing."""
 
 from __future__ import annotations
 
@@ -13,7 +14,9 @@ import torch
 
 import brushes
 from painter import exporters
+from painter.canvas import frames
 from painter.cli import main
+from painter.files import to_uint8
 from painter.strokes import Painting
 
 OIL = brushes.get_brush("oilpaint")
@@ -27,6 +30,18 @@ def stroke_file(tmp_path, n: int) -> Path:
     path = tmp_path / "strokes.json"
     path.write_text(painting(n).to_json())
     return path
+
+
+def test_every_gif_frame_is_the_painting_at_that_stage(tmp_path):
+    brush = brushes.get_brush("watercolor")  # translucent layers: many colours in every frame
+    strokes = brush.sample(60, torch.Generator().manual_seed(4))
+    art = Painting(brush, strokes, 120, 90, background=(1.0, 1.0, 1.0))
+    exporters.write_gif(art, tmp_path / "p.gif")
+    gif = iio.imread(tmp_path / "p.gif", index=None)[..., :3].astype(float)
+    true = np.stack([to_uint8(f) for f in frames(art, 120, exporters.GIF_FRAMES)]).astype(float)
+    assert gif.shape == true.shape
+    mse = ((gif - true) ** 2).mean(axis=(1, 2, 3))
+    assert (10 * np.log10(255**2 / np.maximum(mse, 1e-9)) > 28).all()  # 256 colours a frame
 
 
 @pytest.mark.parametrize("ext", ["png", "svg", "gif"])
