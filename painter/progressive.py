@@ -23,6 +23,7 @@ from brushes import Brush
 from painter.canvas import blank_canvas, draw
 from painter.images import resize
 from painter.losses import l1_loss, transport_loss
+from painter.optim import RMSprop
 from painter.palette import Palette
 from painter.refine import refine
 from painter.strokes import Painting
@@ -312,7 +313,7 @@ class ProgressivePainter:
         over background (B, 3, R, R); mask (B, k) switches unused slots off. Yields (loss, canvas)."""
         cfg, res = self.config, self.resolution
         b, k, p = params.shape
-        optimiser = torch.optim.RMSprop([params], lr=cfg.lr)
+        optimiser = RMSprop(params, lr=cfg.lr)
         # Blocks get different numbers of strokes, so many slots are empty (up to half at focus 2): only
         # the used ones go through the renderer, the others stay transparent.
         used = mask.reshape(-1).nonzero()[:, 0]  # (n,)
@@ -325,7 +326,7 @@ class ProgressivePainter:
             if cfg.transport_weight:
                 loss = loss + cfg.transport_weight * transport_loss(canvas * inside, target * inside)
             extra = self._extra(canvas, inside) if self.extra_loss is not None else None
-            optimiser.zero_grad(set_to_none=True)
+            optimiser.zero_grad()
             if extra is not None and self._extra_frozen:
                 # Two backward passes through the renderer: the extra term's gradient is masked apart.
                 (extra_grad,) = torch.autograd.grad(extra, params, retain_graph=True)

@@ -15,6 +15,7 @@ import torch
 
 from brushes import Brush
 from painter.images import resize_long_side
+from painter.optim import Adam
 from painter.windows import Layout, WindowRenderer, draw_windows, exact_windows, layout, render_windows, shown_ink
 
 
@@ -59,7 +60,7 @@ def refine(
     _, height, width = small.shape
     back = torch.tensor(background, dtype=small.dtype).view(3, 1, 1).expand(3, height, width)
     params = strokes.detach().clone().requires_grad_(True)
-    optimiser = torch.optim.Adam([params], lr=lr)
+    optimiser = Adam(params, lr=lr)
     alpha_idx = brush.indices("alpha")
     places = layout(brush, params, height, width, render)
     for step in range(1, steps + 1):
@@ -73,11 +74,11 @@ def refine(
                 error = ((painted - small) ** 2).sum(dim=0)  # (h, w)
                 moved = torch.cat([params.detach()[~hidden], reseed(error, int(hidden.sum())).to(params.dtype)])
                 params = moved.requires_grad_(True)
-                optimiser = torch.optim.Adam([params], lr=lr)
+                optimiser = Adam(params, lr=lr)
                 places = layout(brush, params, height, width, render)
         canvas = draw_windows(brush, render, params, places, back)
         loss = ((canvas - small) ** 2).mean()
-        optimiser.zero_grad(set_to_none=True)
+        optimiser.zero_grad()
         loss.backward()
         optimiser.step()
         with torch.no_grad():

@@ -136,8 +136,10 @@ class ShadePath(nn.Module):
 
 
 def bilinear_matrix(n_in: int, n_out: int) -> torch.Tensor:
-    """The (n_out, n_in) matrix of 1-D bilinear upsampling (half-pixel centres, edges clamped)."""
-    eye = torch.eye(n_in).view(n_in, 1, n_in)  # (n_in signals, 1 channel, n_in samples)
+    """The (n_out, n_in) matrix of 1-D bilinear upsampling (half-pixel centres, edges clamped), on the CPU
+    whatever the default device: under the meta device (checkpoint checks) interpolating loads torch's
+    meta kernels, 1.8 s at every start."""
+    eye = torch.eye(n_in, device="cpu").view(n_in, 1, n_in)  # (n_in signals, 1 channel, n_in samples)
     return F.interpolate(eye, size=n_out, mode="linear", align_corners=False).view(n_in, n_out).T.contiguous()
 
 
