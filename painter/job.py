@@ -160,7 +160,9 @@ class PaintJob:
         if settings.style is not None:
             sides = level_sides(config, target.shape[1], target.shape[2])  # coarse to fine
             self.style = open_style(settings, target, self.background, self.resolution, sides, self.device)
-            config.global_steps = 0  # the whole-canvas pass fits the photo alone: it would undo the style
+            config.global_steps = config.polish_steps = (
+                0  # the whole-canvas pass fits the photo alone: it would undo the style
+            )
         term = self.style.term if self.style else None
         self.palette = open_palette(self.brush, settings, target)
         self.painter = make_painter(

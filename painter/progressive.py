@@ -27,7 +27,7 @@ from painter.optim import RMSprop
 from painter.palette import Palette
 from painter.refine import refine
 from painter.strokes import Painting
-from painter.windows import WindowRenderer, exact_windows, network_windows
+from painter.windows import ExactPixels, WindowRenderer, exact_windows, network_windows
 
 # A differentiable renderer for one block: strokes (N, P) -> colour (N, 3, R, R), alpha (N, 1, R, R).
 RenderFn = Callable[[torch.Tensor], tuple[torch.Tensor, torch.Tensor]]
@@ -63,6 +63,13 @@ class PainterConfig:
     # strokes stay several pixels wide (256 px up to ~450 strokes, the canvas's own size at most).
     global_side: int | None = None
     global_lr: float = 0.002  # Adam step size of the whole-canvas pass
+    # Then the whole-canvas pass goes on through the brush's exact renderer, at the pixels each stroke
+    # inks and shows (see windows.ExactPixels): the network's likeness of the brush limits what its
+    # steps reach. Chelsea, 500 oil strokes: 40 network steps gave 26.50 dB; 15 network steps and 12
+    # exact ones at 0.002 gave 27.35 dB in less time (8.2 s against 9.9 s). Not with a palette, whose
+    # colours the exact renderer would not keep.
+    polish_steps: int = 0
+    polish_lr: float = 0.002
     # The whole-canvas pass moves strokes hidden under later ones to where the painting misses most.
     reseed: bool = True
     opaque: bool = False  # fix alpha at 1, for physical media where paint does not blend
@@ -221,7 +228,10 @@ class ProgressivePainter:
         """How many progress reports `run()` will yield."""
         plan = level_plan(self.config, self.height, self.width)
         levels = sum(self._steps(max(1, math.ceil(count / grid.blocks * self.config.focus)))[0] for grid, count in plan)
-        return levels + self.config.global_steps
+        return levels + self.config.global_steps + self._polish_steps()
+
+    def _polish_steps(self) -> int:
+        return self.config.polish_steps if self.palette is None else 0
 
     def _steps(self, per_block: int) -> tuple[int, int]:
         """(total steps, rounds) of a level whose blocks get `per_block` strokes."""
@@ -239,27 +249,24 @@ class ProgressivePainter:
             self.current = None
             draw(self.brush, self.done[-1] if self.palette is None else self.palette.snap(self.done[-1]), self.canvas)
         cfg = self.config
-        if cfg.global_steps and placed:
-            strokes = torch.cat(self.done)
-            # Denser paintings have smaller strokes, which need more pixels to be seen: ~12 px per
-            # sqrt(stroke), e.g. 256 px for 450 strokes, 660 px for 3,000.
-            side = cfg.global_side or max(256, round(12 * math.sqrt(placed)))
-            side = min(side, max(self.height, self.width))
+        # Denser paintings have smaller strokes, which need more pixels to be seen: ~12 px per
+        # sqrt(stroke), e.g. 256 px for 450 strokes, 660 px for 3,000.
+        side = min(cfg.global_side or max(256, round(12 * math.sqrt(placed))), max(self.height, self.width))
+        total = cfg.global_steps + self._polish_steps()
+        passes = [(cfg.global_steps, cfg.global_lr, self.global_render, self._reseed if cfg.reseed else None)]
+        passes.append((self._polish_steps(), cfg.polish_lr, ExactPixels(self.brush), None))
+        done = 0
+        for count, lr, render, reseed in passes:
+            if not count or not placed:
+                continue
             steps = refine(
-                self.brush,
-                strokes,
-                self.target,
-                self.background,
-                cfg.global_steps,
-                side,
-                lr=cfg.global_lr,
-                opaque=cfg.opaque,
-                render=self.global_render,
-                reseed=self._reseed if cfg.reseed else None,
-            )
+                self.brush, torch.cat(self.done), self.target, self.background, count, side,
+                lr=lr, opaque=cfg.opaque, render=render, reseed=reseed,
+            )  # fmt: skip
             for step, loss, refined in steps:
                 self.done = [refined]
-                yield Progress(len(plan), len(plan), step, cfg.global_steps, placed, loss, stage="refine")
+                yield Progress(len(plan), len(plan), done + step, total, placed, loss, stage="refine")
+            done += count
 
     # ---- one level ---------------------------------------------------------------------------------
     def _paint_level(self, grid: Grid, count: int, level: int, levels: int, placed: int) -> Iterator[Progress]:
@@ -505,26 +512,29 @@ def painter_config(
     if quality not in QUALITIES:
         raise ValueError(f"unknown quality {quality!r}; use one of {', '.join(QUALITIES)}")
     config = PainterConfig(strokes=strokes, seed=seed, opaque=opaque)
-    # Steps per level, whole-canvas steps and the whole-canvas step size. "fine" is what the painter
-    # did before the presets. Chelsea, 500 oil strokes, 512 px, one thread (process time, loaded machine):
-    # fine 26.75 dB; normal 26.50 dB in ~60% of fine's time ((24, 40, 0.003): 26.47 dB, (16, 30, 0.004):
-    # 26.34 dB in ~50%). Nearly all of it is the network's forward and backward pass, once per stroke and
-    # step, so time goes with strokes x steps.
-    config.steps, config.global_steps, config.global_lr = {
-        "draft": (12, 20, 0.004),
-        "normal": (20, 40, 0.003),
-        "fine": (40, 60, 0.002),
+    # Steps per level, network-drawn whole-canvas steps and their step size, exact whole-canvas steps.
+    # Chelsea, 500 oil strokes at 512 px, 2 threads: before the exact steps, normal was (20, 40, 0.003,
+    # 0): 26.49 dB in 15.1 s of painting; (14, 10, 0.005, 10) gave 27.00 dB in 12.1 s, (12, 10, 0.005,
+    # 8) 26.84 dB in 11.3 s, (10, 8, 0.005, 8) 26.46 dB in 8.6 s. Time goes with strokes x steps.
+    config.steps, config.global_steps, config.global_lr, config.polish_steps = {
+        "draft": (8, 8, 0.006, 6),
+        "normal": (12, 10, 0.005, 8),
+        "fine": (16, 20, 0.005, 16),
     }[quality]
     if brush.cheap_raster and renderer == "neural":
-        # Exact steps cost little for such a brush: on 300 rectangles (astronaut), 20 exact steps per
-        # level and 120 whole-canvas steps took PSNR from 21.15 to 21.64 dB for 10 s more. 1,000 on
-        # chelsea with (20, 10 exact, 60 at 0.003): 30.89 dB (primitive's 1,000 rectangles: 27.72 dB).
-        config.exact_steps, config.global_steps = config.steps // 2, config.global_steps * 2
+        # Exact steps cost little for such a brush, so its whole-canvas pass is all exact, and each level
+        # ends with exact steps: on 300 rectangles (astronaut), 20 exact steps per level and 120 whole-
+        # canvas steps took PSNR from 21.15 to 21.64 dB for 10 s more. 1,000 on chelsea with (20, 10
+        # exact, 60 at 0.003): 30.89 dB (primitive's 1,000 rectangles: 27.72 dB).
+        config.steps, global_steps, config.global_lr = {
+            "draft": (12, 20, 0.004),
+            "normal": (20, 40, 0.003),
+            "fine": (40, 60, 0.002),
+        }[quality]
+        config.exact_steps, config.global_steps, config.polish_steps = config.steps // 2, global_steps * 2, 0
     else:
         # Drawn through the network, the whole-canvas pass costs one network pass per stroke and step:
-        # large budgets get fewer steps (normal: 3,000 strokes 30, 5,000 18), as small strokes settle
-        # fast. Chelsea, 3,000 oil strokes with (24, 40, 0.003): 29.63 dB; 5,000 at 1024 px with
-        # (12, 15, 0.004): 28.42 dB.
+        # very large budgets get fewer steps, as small strokes settle fast.
         cap = REFINE_STROKE_STEPS * config.global_steps // (40 * strokes)
         config.global_steps = min(config.global_steps, max(15, cap))
     if steps is not None:

@@ -9,6 +9,7 @@ the squared error against the photo.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Iterator
 
 import torch
@@ -16,10 +17,26 @@ import torch
 from brushes import Brush
 from painter.images import resize_long_side
 from painter.optim import Adam
-from painter.windows import Layout, WindowRenderer, draw_windows, exact_windows, layout, render_windows, shown_ink
+from painter.windows import (
+    ExactPixels,
+    Layout,
+    WindowRenderer,
+    draw_windows,
+    exact_windows,
+    layout,
+    render_windows,
+    shown_ink,
+)
 
 
 @torch.no_grad()
+def relayout_every(render: WindowRenderer) -> int:
+    """Steps between layouts: windows leave room for strokes to move (10 steps); exact pairs hold only the
+    pixels strokes ink now, so they follow the strokes more closely (on 500 oil strokes, a layout every
+    step or every 3 gave the same PSNR)."""
+    return 3 if isinstance(render, ExactPixels) else 10
+
+
 def _hidden(brush: Brush, render: WindowRenderer, strokes: torch.Tensor, places: Layout, height, width) -> torch.Tensor:
     """Which strokes (N,) bool add almost nothing to the painting: the ink of theirs that shows through
     the strokes laid after it, on the canvas, is under HIDDEN of a typical stroke's ink. Measured in
@@ -64,7 +81,7 @@ def refine(
     alpha_idx = brush.indices("alpha")
     places = layout(brush, params, height, width, render)
     for step in range(1, steps + 1):
-        if step % 10 == 0:  # strokes drift: re-centre their windows now and then
+        if step % relayout_every(render) == 0:  # strokes drift: lay them out again now and then
             places = layout(brush, params, height, width, render)
         if reseed is not None and step == max(1, steps // 3):
             hidden = _hidden(brush, render, params.detach(), places, height, width)

@@ -66,6 +66,8 @@ def layout(
     With `render`, only the pixels a stroke covers now, widened by an eighth of its window (at least
     2 px) for the strokes to move into, are kept: a rotated, elongated stroke fills a fraction of its
     square window, and the pixels it leaves empty would cost as much as the others in every step."""
+    if isinstance(render, ExactPixels):
+        return _inked_pairs(brush, render, strokes.detach(), height, width)
     corner, side = windows(brush, strokes, height, width)
     groups, keys = [], []
     for size in side.unique().tolist():
@@ -84,11 +86,48 @@ def layout(
         groups.append((size, members, on.reshape(-1).nonzero()[:, 0]))
     key = torch.cat(keys) if keys else torch.zeros(0, dtype=torch.long)
     order = torch.argsort(key)
-    key = key[order]
-    pixel, stroke = key // max(1, len(side)), key % max(1, len(side))
+    pixel, stroke, last = _sorted_pairs(key[order], len(side))
+    return Layout(corner, side, groups, order, pixel, stroke, last)
+
+
+def _sorted_pairs(key: torch.Tensor, strokes: int) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+    """Pixel, stroke and last (see Layout) of pairs given as sorted keys pixel * strokes + stroke (M,)."""
+    pixel, stroke = key // max(1, strokes), key % max(1, strokes)
     _, counts = torch.unique_consecutive(pixel, return_counts=True)
     last = (torch.cumsum(counts, 0) - 1).repeat_interleave(counts)
-    return Layout(corner, side, groups, order, pixel, stroke, last)
+    return pixel, stroke, last
+
+
+VISIBLE = 1e-3  # exact pairs under strokes letting less than this through are left out (see _inked_pairs)
+
+
+@torch.no_grad()
+def _inked_pairs(brush: Brush, render: ExactPixels, strokes: torch.Tensor, height: int, width: int) -> Layout:
+    """The pairs an exact renderer needs: the pixels of each stroke's bounds that it inks now (alpha > 0) and
+    that the strokes laid after it let show (at least VISIBLE). Others add nothing to the painting nor to
+    any gradient until strokes move, so such a layout is built again every few steps (see refine). It
+    holds pairs only (no windows): for ExactPixels. On 500 oil strokes at 268 px it keeps ~190k of the
+    ~650k pairs a window layout keeps."""
+    bounds = brush.extent(strokes, height, width).floor().long()  # (N, 4) x0, y0, x1, y1
+    x0, x1 = bounds[:, 0].clamp(0, width), (bounds[:, 2] + 1).clamp(0, width)
+    y0, y1 = bounds[:, 1].clamp(0, height), (bounds[:, 3] + 1).clamp(0, height)
+    across = (x1 - x0).clamp_min(0)
+    counts = across * (y1 - y0).clamp_min(0)  # (N,) pixels in each stroke's bounds
+    stroke = torch.repeat_interleave(torch.arange(len(strokes)), counts)  # (M,)
+    offset = torch.arange(len(stroke)) - torch.repeat_interleave(torch.cumsum(counts, 0) - counts, counts)
+    row = across[stroke]
+    pixel = (y0[stroke] + offset // row) * width + x0[stroke] + offset % row
+    alpha = render.alpha(strokes, stroke, pixel, height, width)
+    inked = alpha > 0
+    key = pixel[inked] * len(strokes) + stroke[inked]
+    order = torch.argsort(key)
+    alpha = alpha[inked][order]
+    pixel, stroke, last = _sorted_pairs(key[order], len(strokes))
+    _, later = _transparencies(alpha, Layout(None, None, [], None, pixel, stroke, last))
+    shows = later >= VISIBLE
+    pixel, stroke, last = _sorted_pairs(key[order][shows], len(strokes))
+    none = torch.zeros(0, dtype=torch.long)
+    return Layout(none, none, [], none, pixel, stroke, last)
 
 
 COVERED = 0.01  # a window pixel with less alpha than this is not drawn (unless near one with more)
@@ -156,6 +195,44 @@ def exact_windows(brush: Brush) -> WindowRenderer:
     return lambda strokes, side: brush.render(strokes, side, side)
 
 
+class ExactPixels:
+    """The brush's own renderer, run at exactly the layout's (stroke, pixel) pairs rather than over whole
+    windows: each pair is drawn as a one-pixel window (see `render_windows`), and its layout keeps only
+    the pairs a stroke inks and shows (see `_inked_pairs`). On 500 oil strokes at 268 px, a whole-canvas
+    step took ~0.45 s through it, against ~2.9 s drawing whole windows exactly (and ~0.25 s through the
+    network). As a window renderer it draws whole windows."""
+
+    def __init__(self, brush: Brush) -> None:
+        self.brush = brush
+
+    def __call__(self, strokes: torch.Tensor, side: int) -> tuple[torch.Tensor, torch.Tensor]:
+        return self.brush.render(strokes, side, side)
+
+    def pairs(self, strokes: torch.Tensor, places: Layout, height: int, width: int) -> torch.Tensor:
+        """Colour and alpha (4, M) of the pairs in `places` order; past PAIR_CHUNK pairs, in chunks whose
+        intermediate values are recomputed in the backward pass (oil paint keeps ~1 kB per pair)."""
+        chunks = []
+        for stroke, pixel in zip(places.stroke.split(PAIR_CHUNK), places.pixel.split(PAIR_CHUNK), strict=True):
+            if torch.is_grad_enabled() and len(places.pixel) > PAIR_CHUNK:
+                chunks.append(checkpoint(self._draw, strokes, stroke, pixel, height, width, use_reentrant=False))
+            else:
+                chunks.append(self._draw(strokes, stroke, pixel, height, width))
+        return torch.cat(chunks, dim=1) if chunks else strokes.new_zeros(4, 0)
+
+    def alpha(self, strokes: torch.Tensor, stroke: torch.Tensor, pixel: torch.Tensor, height: int, width: int):
+        """Alpha (M,) of pairs given by their stroke and pixel (M,), in chunks of PAIR_CHUNK."""
+        parts = zip(stroke.split(PAIR_CHUNK), pixel.split(PAIR_CHUNK), strict=True)
+        return torch.cat([self._draw(strokes, s, p, height, width)[3] for s, p in parts] or [strokes.new_zeros(0)])
+
+    def _draw(self, strokes, stroke, pixel, height, width) -> torch.Tensor:
+        window = (pixel // width, pixel % width, 1, 1)  # each pair's pixel as its own window
+        colour, alpha = self.brush.render(strokes[stroke], height, width, window=window)  # (m, 3, 1, 1), (m, 1, 1, 1)
+        return torch.cat([colour, alpha], dim=1).view(-1, 4).T
+
+
+PAIR_CHUNK = 1 << 17
+
+
 class NetworkWindows:
     """Windows drawn by a neural renderer, at its resolution whatever the window's size. Smaller windows
     are shrunk to their size by averaging whole blocks of pixels when the window divides it (windows are
@@ -205,6 +282,9 @@ def render_windows(
 
     A network draws every window at its own size, so all strokes go through it in one batch (one call per
     window size cost ~6 ms each way in overhead on 2 threads); other renderers draw each size apart."""
+    if isinstance(render, ExactPixels):
+        both = render.pairs(strokes, places, height, width)  # (4, M)
+        return both[:3], both[3]
     if isinstance(render, NetworkWindows):
         # In window-size order, so each size's rasters are a slice: split's backward pass is one concatenation,
         # where indexing out each size's rows filled a whole-batch gradient with zeros once per size.
