@@ -9,7 +9,6 @@ the squared error against the photo.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable, Iterator
 
 import torch
