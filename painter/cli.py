@@ -13,9 +13,12 @@ from collections.abc import Callable
 from pathlib import Path
 
 # Threads that spin while they wait for a busy CPU made torch 10x slower on a shared 2-core machine
-# (benchmarks/renderers.md); sleeping ones lose at most a little on an idle machine. Must be set
+# (benchmarks/renderers.md), so they sleep; but waking them for every one of the thousands of small
+# operations of the exact whole-canvas steps made those 2.2x slower (chelsea, 500 oil strokes: 9.6 s
+# against 4.4 s), so they first spin briefly (libgomp's count; its default is 300,000). Must be set
 # before torch loads OpenMP, so before the imports below.
 os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
+os.environ.setdefault("GOMP_SPINCOUNT", "10000")
 
 import signal  # noqa: E402
 import tempfile  # noqa: E402

@@ -28,7 +28,6 @@ from painter.windows import (
 )
 
 
-@torch.no_grad()
 def relayout_every(render: WindowRenderer) -> int:
     """Steps between layouts: windows leave room for strokes to move (10 steps); exact pairs hold only the
     pixels strokes ink now, so they follow the strokes more closely (on 500 oil strokes, a layout every
@@ -36,6 +35,7 @@ def relayout_every(render: WindowRenderer) -> int:
     return 3 if isinstance(render, ExactPixels) else 10
 
 
+@torch.no_grad()
 def _hidden(brush: Brush, render: WindowRenderer, strokes: torch.Tensor, places: Layout, height, width) -> torch.Tensor:
     """Which strokes (N,) bool add almost nothing to the painting: the ink of theirs that shows through
     the strokes laid after it, on the canvas, is under HIDDEN of a typical stroke's ink. Measured in
