@@ -64,7 +64,7 @@ def current_job(page) -> str:
 
 
 def test_paint_watch_it_grow_and_download_svg_matching_png(page, server, photo, tmp_path):
-    open_page(page, server, photo)
+    open_page(page, server, photo, steps=40)  # long enough to be watched: live frames come 0.2 s apart at most
     page.click("#paint")
     frames, deadline = set(), time.monotonic() + 120
     while page.is_hidden("#result") and time.monotonic() < deadline:
