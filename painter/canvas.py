@@ -33,13 +33,20 @@ def _window_length(n: torch.Tensor, limit: int) -> torch.Tensor:
     return (-(-n // step) * step).clamp(max=limit)
 
 
+def pixel_bounds(brush: Brush, strokes: torch.Tensor, height: int, width: int) -> tuple[torch.Tensor, ...]:
+    """The pixels holding each stroke's ink, clipped to the canvas: x0, y0, x1, y1 (N,) each, ends
+    exclusive; empty (x1 <= x0 or y1 <= y0) for a stroke off the canvas."""
+    bounds = brush.extent(strokes, height, width).floor().long()  # (N, 4) as x0, y0, x1, y1
+    x0, x1 = bounds[:, 0].clamp(0, width), (bounds[:, 2] + 1).clamp(0, width)
+    y0, y1 = bounds[:, 1].clamp(0, height), (bounds[:, 3] + 1).clamp(0, height)
+    return x0, y0, x1, y1
+
+
 def stroke_windows(brush: Brush, strokes: torch.Tensor, height: int, width: int) -> torch.Tensor:
     """Each stroke's window on the canvas: the smallest of the stepped sizes that holds its ink's
     pixel bounds, moved inside the canvas. (N, 4) as top, left, h, w; h or w is 0 for a stroke off
     the canvas."""
-    bounds = brush.extent(strokes, height, width).floor().long()  # (N, 4) as x0, y0, x1, y1
-    x0, x1 = bounds[:, 0].clamp(0, width), (bounds[:, 2] + 1).clamp(0, width)
-    y0, y1 = bounds[:, 1].clamp(0, height), (bounds[:, 3] + 1).clamp(0, height)
+    x0, y0, x1, y1 = pixel_bounds(brush, strokes, height, width)
     visible = (x1 > x0) & (y1 > y0)
     h, w = _window_length(y1 - y0, height), _window_length(x1 - x0, width)
     alone = (y1 - y0) * (x1 - x0) > SOLO_PIXELS  # a call's overhead is small beside their pixels

@@ -17,6 +17,7 @@ import torch.nn.functional as F
 from torch.utils.checkpoint import checkpoint
 
 from brushes import Brush
+from painter.canvas import pixel_bounds
 from painter.images import resize
 
 # Strokes are drawn in square windows of a power of two pixels, from MIN_WINDOW to MAX_WINDOW; a stroke
@@ -108,9 +109,7 @@ def _inked_pairs(brush: Brush, render: ExactPixels, strokes: torch.Tensor, heigh
     any gradient until strokes move, so such a layout is built again every few steps (see refine). It
     holds pairs only (no windows): for ExactPixels. On 500 oil strokes at 268 px it keeps ~190k of the
     ~650k pairs a window layout keeps."""
-    bounds = brush.extent(strokes, height, width).floor().long()  # (N, 4) x0, y0, x1, y1
-    x0, x1 = bounds[:, 0].clamp(0, width), (bounds[:, 2] + 1).clamp(0, width)
-    y0, y1 = bounds[:, 1].clamp(0, height), (bounds[:, 3] + 1).clamp(0, height)
+    x0, y0, x1, y1 = pixel_bounds(brush, strokes, height, width)
     across = (x1 - x0).clamp_min(0)
     counts = across * (y1 - y0).clamp_min(0)  # (N,) pixels in each stroke's bounds
     stroke = torch.repeat_interleave(torch.arange(len(strokes)), counts)  # (M,)
