@@ -3,12 +3,15 @@ files) and image conversion at the I/O boundary."""
 
 from __future__ import annotations
 
+import json
+import math
+
 import numpy as np
 import torch
 
 from renderers.atomic import atomic_path, write_bytes_atomic
 
-__all__ = ["atomic_path", "from_uint8", "to_uint8", "write_bytes_atomic"]
+__all__ = ["atomic_path", "from_uint8", "json_text", "to_uint8", "write_bytes_atomic"]
 
 
 def to_uint8(image: torch.Tensor) -> np.ndarray:
@@ -19,3 +22,19 @@ def to_uint8(image: torch.Tensor) -> np.ndarray:
 def from_uint8(array: np.ndarray) -> torch.Tensor:
     """(H, W, 3) uint8 -> (3, H, W) float in [0, 1]."""
     return torch.from_numpy(np.array(array[..., :3], dtype=np.float32)).permute(2, 0, 1) / 255.0
+
+
+def json_text(value, indent: int | None = None) -> str:
+    """`value` as JSON that every parser reads: a non-finite float (the infinite PSNR of a painting equal to
+    its photo, a NaN loss) is written as null, where Python's json would write the bare token Infinity."""
+    return json.dumps(_finite(value), indent=indent, allow_nan=False)
+
+
+def _finite(value):
+    if isinstance(value, float):
+        return value if math.isfinite(value) else None
+    if isinstance(value, dict):
+        return {key: _finite(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [_finite(item) for item in value]
+    return value

@@ -20,7 +20,7 @@ import imageio.v3 as iio
 
 from painter.animation import animation_files, write_animated_svg, write_mp4
 from painter.exporters import write_gif, write_image, write_svg
-from painter.files import atomic_path, to_uint8, write_bytes_atomic
+from painter.files import atomic_path, json_text, to_uint8, write_bytes_atomic
 
 SET_FILES = (
     "painting.png",
@@ -134,7 +134,7 @@ def _write_set(result, folder: Path) -> None:
         write_animated_svg(result.painting, folder / "painting-animated.svg", size)
     if result.style_image is not None:
         write_image(result.style_image, folder / "style.png")
-    (folder / "metrics.json").write_text(json.dumps(result.metrics, indent=1), encoding="utf-8")
+    (folder / "metrics.json").write_text(json_text(result.metrics, indent=1), encoding="utf-8")
 
 
 def _umask() -> int:

@@ -31,6 +31,16 @@ MAX_SEED = 2**63 - 1  # torch generators take a signed 64-bit seed
 MAX_STYLE_WEIGHT = 1000.0  # at 1000 the photo no longer counts at all; larger only overflows
 
 
+SHOWN_CHARS = 40  # a bad value is quoted up to this long in a message: enough to recognise, never a page of it
+
+
+def shown(value) -> str:
+    """repr(value) for an error message, cut to SHOWN_CHARS with '...' (a 10,000-character value sent to
+    the web page must not come back whole)."""
+    text = repr(value)
+    return text if len(text) <= SHOWN_CHARS else text[: SHOWN_CHARS - 3] + "..."
+
+
 class SettingsError(ValueError):
     """A bad value for one field. `field` names it, and `{name}` in `reason` names another field, so that a
     front end can say its own names instead (the CLI its flags): `error.named(lambda field: "--" + field)`."""
@@ -97,21 +107,21 @@ def defaults() -> dict:
 
 def _whole(name: str, value, low: int, high: int) -> None:
     if isinstance(value, bool) or not isinstance(value, int):
-        raise SettingsError(name, f"expected a whole number, got {value!r}")
+        raise SettingsError(name, f"expected a whole number, got {shown(value)}")
     if not low <= value <= high:
-        raise SettingsError(name, f"must be between {low} and {high}, got {value}")
+        raise SettingsError(name, f"must be between {low} and {high}, got {shown(value)}")
 
 
 def _choice(name: str, value, choices: tuple[str, ...]) -> None:
     if value not in choices:
-        raise SettingsError(name, f"unknown value {value!r}; use one of {', '.join(choices)}")
+        raise SettingsError(name, f"unknown value {shown(value)}; use one of {', '.join(choices)}")
 
 
 def validate(s: PaintSettings) -> None:
     """Check every field; SettingsError naming the field and the bad value. The brush name and the files
     (style image, weights) are checked where they are opened."""
     if not isinstance(s.brush, str) or not s.brush:
-        raise SettingsError("brush", f"expected a brush name, got {s.brush!r}")
+        raise SettingsError("brush", f"expected a brush name, got {shown(s.brush)}")
     _whole("strokes", s.strokes, 1, MAX_STROKES)
     _choice("quality", s.quality, QUALITIES)
     _whole("size", s.size, MIN_FIT_SIDE, MAX_FIT_SIDE)
@@ -120,7 +130,7 @@ def validate(s: PaintSettings) -> None:
     try:
         parse_colour(s.canvas)
     except (ValueError, AttributeError):
-        raise SettingsError("canvas", f"expected white, black or #rrggbb, got {s.canvas!r}") from None
+        raise SettingsError("canvas", f"expected white, black or #rrggbb, got {shown(s.canvas)}") from None
     _whole("seed", s.seed, 0, MAX_SEED)
     _choice("device", s.device, DEVICES)
     _choice("renderer", s.renderer, RENDERERS)
@@ -130,7 +140,7 @@ def validate(s: PaintSettings) -> None:
     _choice("style_mode", s.style_mode, STYLE_MODES)
     weight = s.style_weight
     if isinstance(weight, bool) or not isinstance(weight, int | float) or math.isnan(weight):
-        raise SettingsError("style_weight", f"expected a number, got {weight!r}")
+        raise SettingsError("style_weight", f"expected a number, got {shown(weight)}")
     if not 0 <= weight <= MAX_STYLE_WEIGHT:
         raise SettingsError("style_weight", f"must be between 0 and {MAX_STYLE_WEIGHT:g}, got {weight:g}")
     if s.style is None:
@@ -150,7 +160,7 @@ def _palette(s: PaintSettings) -> None:
 
     if s.palette is not None:
         if not isinstance(s.palette, str) or not s.palette.strip():
-            raise SettingsError("palette", f"expected colours like #1b1b1b,#c03020,#f4f0e6, got {s.palette!r}")
+            raise SettingsError("palette", f"expected colours like #1b1b1b,#c03020,#f4f0e6, got {shown(s.palette)}")
         from painter.plotter.palette import parse_palette  # only when asked: the plotter takes a while to load
 
         try:

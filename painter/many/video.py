@@ -447,13 +447,14 @@ def save_video(folder: str | Path, painted: list[np.ndarray], document: dict, me
     beside it, swapped into place when complete (an earlier clip there is replaced as a whole)."""
     import imageio.v3 as iio
 
+    from painter.files import json_text
     from painter.output_folder import replace_folder
 
     def write(partial: Path) -> None:
         write_mp4(painted, partial / "painting.mp4", fps)
-        (partial / "frames.json").write_text(json.dumps(document), encoding="utf-8")
+        (partial / "frames.json").write_text(json_text(document), encoding="utf-8")
         iio.imwrite(partial / "contact.png", contact_sheet(painted))
-        (partial / "metrics.json").write_text(json.dumps(metrics, indent=1), encoding="utf-8")
+        (partial / "metrics.json").write_text(json_text(metrics, indent=1), encoding="utf-8")
 
     return replace_folder(check_video_folder(folder), write)
 

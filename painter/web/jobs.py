@@ -24,7 +24,7 @@ import brushes
 from painter.canvas import blank_canvas, render_painting
 from painter.files import to_uint8, write_bytes_atomic
 from painter.images import resize_long_side
-from painter.settings import PaintSettings, SettingsError
+from painter.settings import PaintSettings, SettingsError, shown
 from painter.web.uploads import Limits, Upload
 
 # What the page calls each option; a SettingsError names the field the page's way.
@@ -59,12 +59,13 @@ def settings_from_options(options: dict, style: Upload | None, limits: Limits) -
         raise SettingsError("options", "expected an object of option values")
     unknown = sorted(set(options) - set(OPTIONS))
     if unknown:
-        raise SettingsError(unknown[0], f"unknown option; the page's options are {', '.join(OPTIONS)}")
+        raise SettingsError(unknown[0][:40], f"unknown option; the page's options are {', '.join(OPTIONS)}")
     given = {name: value for name, value in options.items() if value is not None}
     if "opaque" in given and not isinstance(given["opaque"], bool):
-        raise SettingsError("opaque", f"expected true or false, got {given['opaque']!r}")
+        raise SettingsError("opaque", f"expected true or false, got {shown(given['opaque'])}")
     if "brush" in given and given["brush"] not in brushes.brush_names():
-        raise SettingsError("brush", f"unknown brush {given['brush']!r}; use one of {', '.join(brushes.brush_names())}")
+        names = ", ".join(brushes.brush_names())
+        raise SettingsError("brush", f"unknown brush {shown(given['brush'])}; use one of {names}")
     if style is not None:
         given["style"] = str(style.path)
     settings = PaintSettings(**given)

@@ -17,6 +17,7 @@ from __future__ import annotations
 import json
 import re
 import shutil
+import socket
 import sys
 import tempfile
 import threading
@@ -28,7 +29,8 @@ from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlsplit
 
 import brushes
-from painter.settings import QUALITIES, SettingsError, defaults
+from painter.files import json_text
+from painter.settings import QUALITIES, SettingsError, defaults, shown
 from painter.web.jobs import RESULT_FILES, JobQueue, QueueFull, WebJob, label, settings_from_options
 from painter.web.uploads import Limits, Upload, UploadError, keep_upload
 
@@ -52,6 +54,51 @@ MAX_PENS = 16  # more pens than any plotter's carousel; k-means on stroke colour
 MAX_JSON_BYTES = 64_000  # a job's options are a few hundred bytes
 KEEP_ALIVE_S = 15.0  # an idle event stream sends a comment this often, so proxies and browsers keep it open
 LOOPBACK = ("127.0.0.1", "localhost", "::1")
+MAX_CONNECTIONS = 64  # open at once: a page holds a few (an event stream per painting); more is a flood
+IDLE_S = 20.0  # a connection that sends nothing for this long is closed (an event stream writes every 15 s)
+REQUEST_S = 120.0  # to send a request's line, headers and body: 25 MB at 2 Mbit/s; a trickle of headers ends here
+GONE = (BrokenPipeError, ConnectionResetError, ConnectionAbortedError, TimeoutError)  # the client left
+
+
+class BoundedServer(ThreadingHTTPServer):
+    """ThreadingHTTPServer holding at most MAX_CONNECTIONS connections (a thread each); one more is
+    answered 503 at once and closed, and a client that hangs up is not an error on stderr."""
+
+    daemon_threads = True  # a browser holding an event stream open must not block shutdown
+
+    def __init__(self, address: tuple[str, int], handler: type) -> None:
+        super().__init__(address, handler)
+        self.slots = threading.BoundedSemaphore(MAX_CONNECTIONS)
+
+    def process_request(self, request, client_address) -> None:
+        if not self.slots.acquire(blocking=False):
+            self._refuse(request)
+            return
+        try:
+            super().process_request(request, client_address)
+        except BaseException:
+            self.slots.release()  # no thread was started to release it
+            raise
+
+    def process_request_thread(self, request, client_address) -> None:
+        try:
+            super().process_request_thread(request, client_address)
+        finally:
+            self.slots.release()
+
+    def _refuse(self, request: socket.socket) -> None:
+        body = json_text({"error": "The server is busy; try again in a moment."}).encode()
+        head = f"HTTP/1.1 503 Service Unavailable\r\nContent-Type: application/json\r\nContent-Length: {len(body)}"
+        try:
+            request.settimeout(1.0)  # the accepting thread must never wait on a slow client
+            request.sendall(head.encode() + b"\r\nConnection: close\r\n\r\n" + body)
+        except OSError:
+            pass
+        self.shutdown_request(request)
+
+    def handle_error(self, request, client_address) -> None:
+        if not isinstance(sys.exc_info()[1], GONE):
+            super().handle_error(request, client_address)
 
 
 def _static(name: str) -> bytes:
@@ -84,11 +131,10 @@ class WebServer:
         self._previews: dict[str, bytes] = {}
         self._preview_lock = threading.Lock()  # drawing a preview takes a moment; uploads must not wait for it
         try:
-            self.httpd = ThreadingHTTPServer((host, port), Handler)
+            self.httpd = BoundedServer((host, port), Handler)
         except OSError as err:
             self._remove_folder()
             raise OSError(err.errno, f"cannot listen on {host}:{port}: {err.strerror}") from None
-        self.httpd.daemon_threads = True  # a browser holding an event stream open must not block shutdown
         self.httpd.app = self  # type: ignore[attr-defined]
         self.host, self.port = host, self.httpd.server_address[1]
         # Behind a loopback address only this machine's browsers can connect; the Host check also keeps
@@ -176,13 +222,13 @@ class WebServer:
 
         fmt = query.get("format", "gcode")
         if fmt not in PLOT_FORMATS:
-            raise ValueError(f"Unknown plotter format {fmt!r}; use one of {', '.join(PLOT_FORMATS)}.")
+            raise ValueError(f"Unknown plotter format {shown(fmt)}; use one of {', '.join(PLOT_FORMATS)}.")
         paper = query.get("paper", "a4")
         if paper not in PAPERS:
-            raise ValueError(f"Unknown paper {paper!r}; use one of {', '.join(PAPERS)}.")
+            raise ValueError(f"Unknown paper {shown(paper)}; use one of {', '.join(PAPERS)}.")
         pens = query.get("pens", "4")
-        if not pens.isdigit() or not 1 <= int(pens) <= MAX_PENS:
-            raise ValueError(f"Pens must be a whole number from 1 to {MAX_PENS}, got {pens!r}.")
+        if not re.fullmatch(r"[0-9]{1,3}", pens) or not 1 <= int(pens) <= MAX_PENS:  # ASCII digits only
+            raise ValueError(f"Pens must be a whole number from 1 to {MAX_PENS}, got {shown(pens)}.")
         settings = plotter.PlotSettings(paper=paper, pens=int(pens), origin=plotter.ORIGINS[fmt])
         plot = plotter.plan_plot(load_painting(job.files / "strokes.json"), settings)
         return PLOT_TEXTS[fmt](plot, plotter.Machine()), PLOT_FORMATS[fmt]
@@ -198,6 +244,7 @@ class Handler(BaseHTTPRequestHandler):
     """One request: find its route, answer in JSON (or the file asked for); never raise."""
 
     server_version = "paint-serve"
+    timeout = IDLE_S  # socketserver sets it on the socket: every read and write waits at most this long
     app: WebServer
 
     ROUTES = [
@@ -216,6 +263,29 @@ class Handler(BaseHTTPRequestHandler):
         ("GET", r"/api/jobs/(?P<job>[0-9a-f]{16})/plot", "job_plot"),
     ]
 
+    def handle_one_request(self) -> None:
+        # The socket's timeout bounds each read; this bounds the whole request, so that a client sending a
+        # byte every few seconds cannot hold its thread for ever. Answering (send_response) disarms it.
+        self._deadline = threading.Timer(REQUEST_S, self._hang_up)
+        self._deadline.daemon = True
+        self._deadline.start()
+        try:
+            super().handle_one_request()
+        except GONE:
+            self.close_connection = True  # the client left or stalled: nothing to answer, nothing to report
+        finally:
+            self._deadline.cancel()
+
+    def _hang_up(self) -> None:
+        try:
+            self.connection.shutdown(socket.SHUT_RDWR)  # the blocked read returns; the handler ends
+        except OSError:
+            pass
+
+    def send_response(self, code: int, message: str | None = None) -> None:
+        self._deadline.cancel()
+        super().send_response(code, message)
+
     def do_GET(self) -> None:
         self.dispatch("GET")
 
@@ -226,6 +296,15 @@ class Handler(BaseHTTPRequestHandler):
         pass  # a local tool: a line per request would bury the URL and any real error
 
     def dispatch(self, method: str) -> None:
+        try:
+            self.route(method)
+        except GONE:
+            self.close_connection = True  # the browser went away, before or while it was answered
+        except Exception:
+            traceback.print_exc(file=sys.stderr)
+            self.send_json({"error": "The server failed on this request."}, 500)
+
+    def route(self, method: str) -> None:
         self.app = self.server.app  # type: ignore[attr-defined]
         if self.app.check_host and self.headers.get("Host") not in self.app.allowed_hosts:
             self.send_json({"error": "This server answers only to its own address."}, HTTPStatus.FORBIDDEN)
@@ -238,19 +317,13 @@ class Handler(BaseHTTPRequestHandler):
             match = re.fullmatch(pattern, path)
             if match:
                 if route_method == method:
-                    try:
-                        getattr(self, name)(**match.groupdict())
-                    except (BrokenPipeError, ConnectionResetError):
-                        pass  # the browser went away
-                    except Exception:
-                        traceback.print_exc(file=sys.stderr)
-                        self.send_json({"error": "The server failed on this request."}, 500)
+                    getattr(self, name)(**match.groupdict())
                     return
                 allowed.append(route_method)
         if allowed:
             self.send_json({"error": f"{method} is not allowed here"}, HTTPStatus.METHOD_NOT_ALLOWED)
         else:
-            self.send_json({"error": f"Nothing at {path}"}, HTTPStatus.NOT_FOUND)
+            self.send_json({"error": f"Nothing at {shown(path)}"}, HTTPStatus.NOT_FOUND)
 
     # ---- answers ------------------------------------------------------------------------------------
     def send_bytes(self, data: bytes, content_type: str, status: int = 200, headers: dict | None = None) -> None:
@@ -265,17 +338,23 @@ class Handler(BaseHTTPRequestHandler):
         self.wfile.write(data)
 
     def send_json(self, value, status: int = 200) -> None:
-        self.send_bytes(json.dumps(value).encode("utf-8"), "application/json", status)
+        self.send_bytes(json_text(value).encode("utf-8"), "application/json", status)
 
-    def read_body(self, limit: int) -> bytes | None:
-        """The request body, or None after answering 411/413 when it has no length or is too long."""
-        try:
-            length = int(self.headers.get("Content-Length", ""))
-        except ValueError:
+    def read_body(self, limit: int, what: str = "file") -> bytes | None:
+        """The request body, or None after answering 400/411/413 when its length is missing, not a whole
+        number of ASCII digits (int() would take "-1", " 5" or Arabic-Indic digits) or over `limit`."""
+        given = self.headers.get("Content-Length")
+        if given is None:
             self.send_json({"error": "The request has no Content-Length."}, HTTPStatus.LENGTH_REQUIRED)
             return None
+        if not re.fullmatch(r"[0-9]{1,18}", given):
+            self.close_connection = True  # where the body ends is unknown: nothing more can be read from here
+            message = f"The request's Content-Length is not a whole number of bytes: {shown(given)}."
+            self.send_json({"error": message}, HTTPStatus.BAD_REQUEST)
+            return None
+        length = int(given)
         if length > limit:
-            message = f"The file is {length / 1e6:.3g} MB; the limit is {limit / 1e6:.3g} MB."
+            message = f"The {what} is {length / 1e6:.3g} MB; the limit is {limit / 1e6:.3g} MB."
             remaining = length if length <= 4 * limit else 0
             while remaining > 0:  # read it away, so that the browser gets the answer rather than a reset
                 chunk = self.rfile.read(min(remaining, 1 << 20))
@@ -288,12 +367,12 @@ class Handler(BaseHTTPRequestHandler):
         return self.rfile.read(length)
 
     def read_json(self) -> dict | None:
-        body = self.read_body(MAX_JSON_BYTES)
+        body = self.read_body(MAX_JSON_BYTES, "request")
         if body is None:
             return None
         try:
             value = json.loads(body)
-        except ValueError:
+        except (ValueError, RecursionError):  # RecursionError: thousands of nested brackets
             self.send_json({"error": "The request is not valid JSON."}, HTTPStatus.BAD_REQUEST)
             return None
         if not isinstance(value, dict):
@@ -313,7 +392,7 @@ class Handler(BaseHTTPRequestHandler):
 
     def static_file(self, name: str) -> None:
         if name not in STATIC:
-            self.send_json({"error": f"Nothing at /static/{name}"}, HTTPStatus.NOT_FOUND)
+            self.send_json({"error": f"Nothing at /static/{shown(name)}"}, HTTPStatus.NOT_FOUND)
             return
         self.send_bytes(_static(name), STATIC[name] + ("; charset=utf-8" if STATIC[name].startswith("text") else ""))
 
@@ -322,7 +401,7 @@ class Handler(BaseHTTPRequestHandler):
 
     def brush_preview(self, name: str) -> None:
         if name not in brushes.brush_names():
-            self.send_json({"error": f"No brush called {name!r}"}, HTTPStatus.NOT_FOUND)
+            self.send_json({"error": f"No brush called {shown(name)}"}, HTTPStatus.NOT_FOUND)
             return
         self.send_bytes(self.app.preview(name), "image/png")
 
@@ -347,7 +426,7 @@ class Handler(BaseHTTPRequestHandler):
             return
         unknown = sorted(set(request) - {"photo", "style", "options"})
         if unknown:
-            self.send_json({"error": f"Unknown field {unknown[0]!r} in the request."}, HTTPStatus.BAD_REQUEST)
+            self.send_json({"error": f"Unknown field {shown(unknown[0])} in the request."}, HTTPStatus.BAD_REQUEST)
             return
         try:
             photo = self.app.find_upload(request.get("photo"), "photo")
@@ -387,7 +466,7 @@ class Handler(BaseHTTPRequestHandler):
                 self.wfile.write(b": still here\n\n")
             else:
                 seen = version
-                state = json.dumps(queue.describe(found))
+                state = json_text(queue.describe(found))
                 if state != sent:  # the version counts every job's changes; send only this job's
                     self.wfile.write(f"data: {state}\n\n".encode())
                     sent = state
@@ -416,11 +495,11 @@ class Handler(BaseHTTPRequestHandler):
             return
         path = found.files / name
         if name not in RESULT_FILES or not found.finished or not path.is_file():
-            self.send_json({"error": f"This painting has no file {name!r}."}, HTTPStatus.NOT_FOUND)
+            self.send_json({"error": f"This painting has no file {shown(name)}."}, HTTPStatus.NOT_FOUND)
             return
         suffix = Path(name).suffix
-        shown = download_name(found, "-photo.png" if name == "photo.png" else suffix)
-        headers = {"Content-Disposition": f'attachment; filename="{shown}"'}
+        saved_as = download_name(found, "-photo.png" if name == "photo.png" else suffix)
+        headers = {"Content-Disposition": f'attachment; filename="{saved_as}"'}
         self.send_bytes(path.read_bytes(), CONTENT_TYPES.get(suffix, "application/octet-stream"), 200, headers)
 
     def job_plot(self, job: str) -> None:

@@ -261,6 +261,11 @@ async function cancelPainting() {
 }
 
 // ---- the result -----------------------------------------------------------------------------------------
+// PSNR in dB; the server sends null for an infinite one (the painting equals its photo), as JSON has no Infinity.
+function decibels(psnr) {
+  return psnr === null ? "\u221e dB (identical)" : `${psnr.toFixed(1)} dB`;
+}
+
 function fileUrl(job, name) { return `/api/jobs/${job.id}/files/${name}`; }
 
 function showResult(job) {
@@ -281,7 +286,7 @@ function showResult(job) {
   $("painting-placeholder").hidden = true;
   $("painting-caption").textContent = job.state === "stopped" ? "Painting (stopped early; kept as it was)" : "Painting";
   const m = job.metrics;
-  $("stat-psnr").textContent = `${m.psnr.toFixed(1)} dB`;
+  $("stat-psnr").textContent = decibels(m.psnr);
   $("stat-psnr").title = "PSNR of the painting against the photo: higher is closer";
   $("stat-strokes").textContent = String(m.strokes);
   $("stat-time").textContent = m.seconds < 90 ? `${m.seconds.toFixed(1)} s` : `${(m.seconds / 60).toFixed(1)} min`;
@@ -327,7 +332,7 @@ async function loadGallery() {
     const caption = document.createElement("span");
     const title = document.createElement("strong");
     title.textContent = job.photo.name;
-    caption.append(title, document.createElement("br"), `${job.settings.brush}, ${job.metrics.strokes} strokes, ${job.metrics.psnr.toFixed(1)} dB`);
+    caption.append(title, document.createElement("br"), `${job.settings.brush}, ${job.metrics.strokes} strokes, ${decibels(job.metrics.psnr)}`);
     if (job.state === "stopped") caption.append(Object.assign(document.createElement("em"), { className: "badge", textContent: "stopped" }));
     card.append(image, caption);
     card.addEventListener("click", () => {
