@@ -9,9 +9,9 @@ import math
 import numpy as np
 import torch
 
-from renderers.atomic import atomic_path, write_bytes_atomic
+from renderers.atomic import atomic_path, special_kind, write_bytes_atomic
 
-__all__ = ["atomic_path", "from_uint8", "json_text", "to_uint8", "write_bytes_atomic"]
+__all__ = ["atomic_path", "from_uint8", "json_text", "special_kind", "to_uint8", "write_bytes_atomic"]
 
 
 def to_uint8(image: torch.Tensor) -> np.ndarray:

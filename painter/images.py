@@ -12,6 +12,8 @@ import torch
 import torch.nn.functional as F
 from PIL import Image, ImageOps, UnidentifiedImageError
 
+from painter.files import special_kind
+
 # Decoding a photo larger than this many pixels is refused (a decompression bomb, or not a photo). Checked
 # from the file's header before decoding: PIL itself only warns up to twice its limit.
 MAX_PIXELS = 200_000_000
@@ -31,10 +33,11 @@ def load_photo(
     path = Path(path)
     if max_side is not None and not (isinstance(max_side, int) and max_side >= 1):
         raise ValueError(f"max_side must be a positive whole number of pixels, got {max_side!r}")
+    kind = special_kind(path)
+    if kind is not None:  # before exists(), which calls a loop of links missing
+        raise ValueError(f"{path} is {kind}, not a photo")
     if not path.exists():
         raise FileNotFoundError(f"no such photo: {path}")
-    if path.is_dir():
-        raise ValueError(f"{path} is a directory, not a photo")
     if path.stat().st_size == 0:
         raise ValueError(f"{path} is an empty file, not a photo")
     Image.MAX_IMAGE_PIXELS = MAX_PIXELS
@@ -55,10 +58,21 @@ def load_photo(
             raise
         except _UNREADABLE as err:
             raise ValueError(f"cannot read {path} as an image: {err}") from None
+    check_finite(array, str(path))
+    array = np.clip(array, 0, 1)
     rgb, alpha = array[..., :3], array[..., 3:]
     back = np.asarray(background, dtype=np.float32)
     rgb = rgb * alpha + back * (1 - alpha)
     return torch.from_numpy(np.ascontiguousarray(rgb)).permute(2, 0, 1).clamp(0, 1)
+
+
+def check_finite(pixels: np.ndarray, name: str) -> None:
+    """ValueError naming `name` when an image's samples (H, W[, C]) hold NaN or infinity (a float TIFF
+    can): painted, they turn every loss and metric into NaN."""
+    bad = (~np.isfinite(pixels.reshape(pixels.shape[0], pixels.shape[1], -1))).any(axis=2)  # (H, W)
+    if bad.any():
+        y, x = np.argwhere(bad)[0]
+        raise ValueError(f"{name} has NaN or infinite pixels ({int(bad.sum()):,}, the first at x={x}, y={y})")
 
 
 class _TooLarge(ValueError):
@@ -97,12 +111,13 @@ def _integer_peak(image: Image.Image) -> float:
 
 
 def _to_float_rgba(image: Image.Image, peak: float) -> np.ndarray:
-    """(H, W, 4) float32 in [0, 1] from any PIL mode; integer modes scaled by their type's `peak`."""
+    """(H, W, 4) float32 from any PIL mode: in [0, 1], integer modes scaled by their type's `peak`, except
+    that a float image ('F') keeps its values as they are, for load_photo to check and clip."""
     if image.mode.startswith("I"):
         gray = np.clip(np.asarray(image, dtype=np.float64) / peak, 0, 1).astype(np.float32)  # negatives: black
         return np.dstack([gray, gray, gray, np.ones_like(gray)])
     if image.mode == "F":
-        gray = np.clip(np.asarray(image, dtype=np.float32), 0, 1)
+        gray = np.asarray(image, dtype=np.float32)
         return np.dstack([gray, gray, gray, np.ones_like(gray)])
     return np.asarray(image.convert("RGBA"), dtype=np.float32) / 255.0
 

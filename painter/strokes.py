@@ -26,6 +26,7 @@ from pathlib import Path
 import torch
 
 from brushes import Brush, get_brush
+from painter.files import special_kind
 from painter.images import long_side_size
 
 FORMAT = "paint-strokes"
@@ -154,12 +155,11 @@ def _whole_number(text: str) -> int:
 def load_painting(path: str | Path) -> Painting:
     """Read and validate a strokes.json file; FileNotFoundError, or ValueError naming the file and problem."""
     path = Path(path)
+    kind = special_kind(path)
+    if kind is not None:
+        raise ValueError(f"{path} is {kind}, not a stroke file")
     if not path.exists():
         raise FileNotFoundError(f"no such stroke file: {path}")
-    if path.is_dir():
-        raise ValueError(f"{path} is a directory, not a stroke file")
-    if not path.is_file():
-        raise ValueError(f"{path} is not a regular file (a device or a pipe?), not a stroke file")
     with path.open("rb") as f:
         raw = f.read(MAX_FILE_BYTES + 1)
     if len(raw) > MAX_FILE_BYTES:

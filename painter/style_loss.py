@@ -87,8 +87,7 @@ def _detect_arch(state: dict) -> str:
 def load_vgg_state_dict(path: str | os.PathLike) -> tuple[str, dict[str, torch.Tensor]]:
     """Read and check a torchvision vgg16/vgg19 ImageNet state dict; returns (arch, {features.N.weight|bias})."""
     path = Path(path)
-    if not path.is_file():
-        raise FileNotFoundError(f"VGG weights file not found: {path}")
+    _check_weights_file(path, "vgg_weights")
     try:
         state = torch.load(path, map_location="cpu", weights_only=True)
     except Exception as err:  # torch raises several unrelated types for a file that is not a checkpoint
@@ -222,9 +221,20 @@ def resolve_vgg_path(arg: str | None) -> Path | None:
     if arg is None:
         return None
     path = Path(arg).expanduser()
-    if not path.is_file():
-        raise FileNotFoundError(f"VGG weights file not found: {path} (from {source})")
+    _check_weights_file(path, source)
     return path
+
+
+def _check_weights_file(path: Path, source: str) -> None:
+    """FileNotFoundError when nothing is at `path`; ValueError naming a folder, device or pipe, which torch
+    would read for ever (/dev/zero) or wait on."""
+    from painter.files import special_kind
+
+    kind = special_kind(path)
+    if kind is not None:
+        raise ValueError(f"VGG weights {path} (from {source}) is {kind}, not a file")
+    if not path.exists():
+        raise FileNotFoundError(f"VGG weights file not found: {path} (from {source})")
 
 
 def style_features(weights_path: Path | None, seed: int = 0) -> tuple[nn.Module, bool]:

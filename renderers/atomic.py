@@ -7,7 +7,9 @@ the bottom of the layering and imports nothing from this project.
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
+import stat
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -53,3 +55,24 @@ def write_bytes_atomic(path: str | Path, data: bytes) -> None:
     """Write `data` to `path` atomically."""
     with atomic_path(path) as tmp:
         tmp.write_bytes(data)
+
+
+def special_kind(path: str | Path) -> str | None:
+    """What `path` is when it exists but is no regular file, for an error message ("a character device",
+    "a pipe (FIFO)", ...); None for a regular file or nothing there. Symbolic links are followed; a loop
+    of them is named. Reading a device or a pipe would block or never end (/dev/zero), so readers of user
+    files ask this first."""
+    try:
+        mode = os.stat(path).st_mode
+    except FileNotFoundError:
+        return None
+    except OSError as err:
+        return "a loop of symbolic links" if err.errno == errno.ELOOP else f"unreadable ({err.strerror})"
+    kinds = [
+        (stat.S_ISDIR, "a directory"),
+        (stat.S_ISCHR, "a character device"),
+        (stat.S_ISBLK, "a block device"),
+        (stat.S_ISFIFO, "a pipe (FIFO)"),
+        (stat.S_ISSOCK, "a socket"),
+    ]
+    return next((kind for test, kind in kinds if test(mode)), None)

@@ -19,7 +19,7 @@ from pathlib import Path
 import torch
 
 from brushes import Brush
-from renderers.atomic import atomic_path
+from renderers.atomic import atomic_path, special_kind
 from renderers.model import NeuralRenderer, RendererConfig
 
 SHIPPED_DIR = Path(__file__).parent / "weights"
@@ -83,10 +83,11 @@ def load_checkpoint(path: str | Path, brush: Brush, device: torch.device | str =
     fit the network its config describes, or holds NaN or infinite weights."""
     path = Path(path)
     where = f"renderer weights {str(path)!r}"
+    kind = special_kind(path)
+    if kind is not None:
+        raise ValueError(f"{where}: {kind}, not a file")
     if not path.exists():
         raise FileNotFoundError(f"no {where}")
-    if not path.is_file():
-        raise ValueError(f"{where}: not a regular file")
     if path.stat().st_size == 0:
         raise ValueError(f"{where}: the file is empty")
     try:

@@ -13,7 +13,10 @@ import warnings
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
 from PIL import Image, UnidentifiedImageError
+
+from painter.images import check_finite
 
 MB = 1_000_000
 # Formats a camera, a phone or an image editor writes; Pillow reads others too, but no one paints an icon.
@@ -73,6 +76,7 @@ def check_image(data: bytes, limits: Limits) -> tuple[int, int, str]:
         raise UploadError("The file is empty.")
     if len(data) > limits.upload_bytes:
         raise UploadError(f"The file is {megabytes(len(data))}; the limit is {megabytes(limits.upload_bytes)}.", 413)
+    floats = None
     try:
         with warnings.catch_warnings():
             # Pillow warns, then raises, above its own pixel limit; ours is smaller and checked first.
@@ -81,12 +85,18 @@ def check_image(data: bytes, limits: Limits) -> tuple[int, int, str]:
                 width, height, kind = image.width, image.height, image.format
                 if kind in FORMATS and width * height <= limits.pixels:
                     image.load()  # the full decode: finds damaged or truncated files
+                    floats = np.asarray(image) if image.mode == "F" else None  # a float TIFF may hold NaN
     except UnidentifiedImageError:
         raise UploadError("This file is not an image (send a JPEG, PNG, WebP, TIFF, BMP or GIF).") from None
     except Image.DecompressionBombError:
         raise UploadError(f"The image has too many pixels; the limit is {limits.pixels / 1e6:.0f} MP.", 413) from None
     except (OSError, SyntaxError, ValueError) as err:
         raise UploadError(f"The image could not be read; it may be damaged or cut short ({err}).") from None
+    if floats is not None:
+        try:
+            check_finite(floats, "The image")
+        except ValueError as err:
+            raise UploadError(f"{err}; save it with finite values.") from None
     if kind not in FORMATS:
         raise UploadError(f"{kind} images are not supported; send a JPEG, PNG, WebP, TIFF, BMP or GIF.")
     if width * height > limits.pixels:

@@ -123,7 +123,7 @@ def test_bad_checkpoints_are_refused_naming_the_file_and_problem(tmp_path, capsy
 def test_missing_weights_and_a_folder(tmp_path):
     with pytest.raises(FileNotFoundError, match="no renderer weights .*missing.pt"):
         load_renderer(RECTANGLE, tmp_path / "missing.pt")
-    with pytest.raises(ValueError, match="not a regular file"):
+    with pytest.raises(ValueError, match="a directory, not a file"):
         load_renderer(RECTANGLE, tmp_path)
 
 

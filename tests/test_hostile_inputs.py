@@ -1,0 +1,106 @@
+"""Hostile files given to the command line and the library: each is one plain error line naming the file and
+what is wrong with it, exit code 2, and nothing written."""
+
+from __future__ import annotations
+
+import os
+import stat
+from pathlib import Path
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from painter.cli import main
+from painter.images import load_photo
+from painter.style_loss import resolve_vgg_path
+from painter.web.uploads import Limits, UploadError, check_image
+
+QUICK = ["--brush", "rectangle", "--strokes", "2", "--size", "48", "--renderer", "exact", "--steps", "1"]
+
+
+def float_tiff(path: Path, value: float, where: tuple[int, int] = (3, 7)) -> Path:
+    """A 32-bit float TIFF (PIL mode 'F') of 0.5 with one sample set to `value` at (y, x)."""
+    pixels = np.full((20, 30), 0.5, dtype=np.float32)
+    pixels[where] = value
+    Image.fromarray(pixels, mode="F").save(path)
+    return path
+
+
+def photo(path: Path) -> Path:
+    Image.new("RGB", (40, 30), (200, 120, 40)).save(path)
+    return path
+
+
+def paint(argv: list[str], capsys) -> tuple[int, str]:
+    code = main(argv)
+    return code, capsys.readouterr().err
+
+
+@pytest.mark.parametrize("value", [np.nan, np.inf, -np.inf, float("-nan")], ids=["nan", "inf", "-inf", "-nan"])
+def test_non_finite_pixels_are_refused_when_the_photo_is_read(tmp_path, capsys, value):
+    bad = float_tiff(tmp_path / "float.tif", value)
+    expected = f"{bad} has NaN or infinite pixels (1, the first at x=7, y=3)"
+    with pytest.raises(ValueError) as caught:
+        load_photo(bad)
+    assert str(caught.value) == expected
+    out = tmp_path / "out"
+    assert paint([str(bad), "-o", str(out), *QUICK], capsys) == (2, f"paint: error: {expected}\n")
+    style = ["--style", str(bad)]
+    assert paint([str(photo(tmp_path / "p.png")), "-o", str(out), *QUICK, *style], capsys) == (
+        2,
+        f"paint: error: --style: {expected}\n",
+    )
+    assert not out.exists()
+    with pytest.raises(UploadError) as caught:
+        check_image(bad.read_bytes(), Limits())
+    assert caught.value.status == 400
+    assert (
+        str(caught.value)
+        == "The image has NaN or infinite pixels (1, the first at x=7, y=3); save it with finite values."
+    )
+
+
+def test_finite_float_pixels_are_still_read_and_clipped(tmp_path):
+    image = load_photo(float_tiff(tmp_path / "float.tif", 7.5))  # out of range, but a number: clipped to white
+    assert image.shape == (3, 20, 30) and float(image[0, 3, 7]) == 1.0 and abs(float(image[0, 0, 0]) - 0.5) < 1e-6
+
+
+def special_files(tmp_path: Path) -> list[tuple[str, str]]:
+    """(path, what paint calls it) for every kind of non-file this machine can make."""
+    tmp_path.mkdir()
+    found = [(str(tmp_path), "a directory")]
+    for device in ("/dev/zero", "/dev/null", "/dev/urandom"):
+        if Path(device).exists() and stat.S_ISCHR(os.stat(device).st_mode):
+            found.append((device, "a character device"))
+    fifo = tmp_path / "pipe.jpg"
+    os.mkfifo(fifo)
+    found.append((str(fifo), "a pipe (FIFO)"))
+    (tmp_path / "a.jpg").symlink_to(tmp_path / "b.jpg")
+    (tmp_path / "b.jpg").symlink_to(tmp_path / "a.jpg")
+    found.append((str(tmp_path / "a.jpg"), "a loop of symbolic links"))
+    (tmp_path / "to-zero.png").symlink_to("/dev/zero")
+    found.append((str(tmp_path / "to-zero.png"), "a character device"))
+    return found
+
+
+def test_devices_pipes_and_link_loops_are_named_not_read(tmp_path, capsys):
+    out = tmp_path / "out"
+    for path, kind in special_files(tmp_path / "odd"):
+        with pytest.raises(ValueError) as caught:
+            load_photo(path)
+        assert str(caught.value) == f"{path} is {kind}, not a photo"
+        if kind != "a directory":  # paint's argument may be a folder of photos: a batch
+            assert paint([path, "-o", str(out), *QUICK], capsys) == (
+                2,
+                f"paint: error: {path} is {kind}, not a photo\n",
+            )
+        with pytest.raises(ValueError) as caught:
+            resolve_vgg_path(path)
+        assert str(caught.value) == f"VGG weights {path} (from vgg_weights) is {kind}, not a file"
+    assert not out.exists()
+
+
+def test_missing_vgg_weights_are_still_not_found(tmp_path):
+    with pytest.raises(FileNotFoundError, match="^VGG weights file not found: .*missing.pth"):
+        resolve_vgg_path(str(tmp_path / "missing.pth"))
