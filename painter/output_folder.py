@@ -18,6 +18,7 @@ from pathlib import Path
 
 import imageio.v3 as iio
 
+from painter import leftovers
 from painter.animation import animation_files, write_animated_svg, write_mp4
 from painter.exporters import write_gif, write_image, write_svg
 from painter.files import atomic_path, json_text, to_uint8, write_bytes_atomic
@@ -76,6 +77,7 @@ def check_folder(
     folder = Path(folder)
     if not str(folder):
         raise ValueError("the output folder name is empty")
+    leftovers.recover(folder)  # an earlier painting a killed run left hidden is back before the rule is applied
     if folder.exists() and not folder.is_dir():
         raise ValueError(f"output folder {folder} is a file")
     if folder.is_dir():
@@ -98,22 +100,34 @@ def save_result(result, folder: Path) -> Path:
 
 def replace_folder(folder: Path, write: Callable[[Path], None]) -> Path:
     """Make `folder` hold what `write(partial)` writes into a fresh hidden folder beside it: swapped into place
-    when complete, replacing what was there as a whole; on failure nothing changes."""
+    when complete, replacing what was there as a whole; on failure nothing changes. Both hidden folders hold
+    a lock while this runs, so that after a kill the next run clears them and, when the kill came between
+    the two renames, moves the earlier painting back (painter.leftovers.recover)."""
     folder.parent.mkdir(parents=True, exist_ok=True)
-    partial = Path(tempfile.mkdtemp(prefix=f".{folder.name}.partial-", dir=folder.parent))
+    leftovers.recover(folder)
+    partial, held = leftovers.make_held_folder(folder.parent, leftovers.partial_prefix(folder))
     try:
         os.chmod(partial, 0o777 & ~_umask())  # mkdtemp makes it private; the result gets the usual permissions
         write(partial)
         if folder.exists():
-            old = Path(tempfile.mkdtemp(prefix=f".{folder.name}.old-", dir=folder.parent))
+            old, old_held = leftovers.make_held_folder(folder.parent, leftovers.old_prefix(folder))
             os.replace(folder, old / "set")
-            os.replace(partial, folder)
+            try:
+                (partial / leftovers.LOCK).unlink()  # the painting's folder holds its files only
+                os.replace(partial, folder)
+            except OSError:
+                os.replace(old / "set", folder)  # the earlier painting back where it was
+                raise
+            finally:
+                old_held.release()  # from here, should the removal fail, the next run clears it
             shutil.rmtree(old, ignore_errors=True)
         else:
+            (partial / leftovers.LOCK).unlink()
             os.replace(partial, folder)
     except OSError as err:
         raise OSError(err.errno, f"cannot write into {folder}: {err.strerror or err}") from None
     finally:
+        held.release()
         if partial.exists():
             shutil.rmtree(partial, ignore_errors=True)
     return folder

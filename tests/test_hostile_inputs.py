@@ -13,6 +13,8 @@ from PIL import Image
 
 from painter.cli import main
 from painter.images import load_photo
+from painter.palette_file import read_palette_file
+from painter.plotter import PlotSettings
 from painter.style_loss import resolve_vgg_path
 from painter.web.uploads import Limits, UploadError, check_image
 
@@ -104,3 +106,48 @@ def test_devices_pipes_and_link_loops_are_named_not_read(tmp_path, capsys):
 def test_missing_vgg_weights_are_still_not_found(tmp_path):
     with pytest.raises(FileNotFoundError, match="^VGG weights file not found: .*missing.pth"):
         resolve_vgg_path(str(tmp_path / "missing.pth"))
+
+
+def test_a_palette_file_may_start_with_a_byte_order_mark(tmp_path):
+    path = tmp_path / "paints.txt"
+    path.write_bytes("\ufeff#c03020 cadmium red\r\n# blues\r\n#2050a0\r\n".encode())  # as Windows Notepad saves
+    assert read_palette_file(path) == "#c03020,#2050a0"
+
+
+@pytest.mark.parametrize(
+    "content, problem",
+    [
+        (b"#c03020\n" * 8_001, "is larger than 64,000 bytes, the limit for a palette file"),
+        (b"#c03020\n" * 65, "holds more than 64 colours (line 65)"),
+        (b"#c03020\n\xff\xfe\n", "is not UTF-8 text (byte 8)"),
+        (b"#c03020\n" + b"x" * 5000 + b"\n", "line 2: 'xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx' is not a colour"),
+        (b"\xef\xbb\xbf\n// nothing\n", "holds no colours"),
+    ],
+    ids=["too large", "too many colours", "not UTF-8", "a long bad colour", "no colours"],
+)
+def test_a_palette_file_is_bounded_like_a_stroke_file(tmp_path, content, problem):
+    path = tmp_path / "paints.txt"
+    path.write_bytes(content)
+    with pytest.raises(ValueError) as caught:
+        read_palette_file(path)
+    assert str(caught.value) == f"palette file {str(path)!r} {problem}"
+
+
+def test_a_palette_file_that_is_a_device_or_pipe_is_named(tmp_path):
+    for path, kind in special_files(tmp_path / "odd"):
+        with pytest.raises(ValueError) as caught:
+            read_palette_file(path)
+        assert str(caught.value) == f"palette file {path!r} is {kind}, not a file"
+    with pytest.raises(FileNotFoundError):
+        read_palette_file(tmp_path / "missing.txt")
+
+
+@pytest.mark.parametrize("width", [1e-300, 0.01, 0.29, 0.0, -1.0, float("nan"), float("inf"), 400.0])
+def test_the_tool_width_has_a_lower_bound_named_in_the_error(width):
+    with pytest.raises(ValueError) as caught:
+        PlotSettings(tool_width=width)
+    assert str(caught.value) == (
+        "tool_width must be at least 0.3 mm (finer tools multiply the paths and the time to plan them) and at most "
+        f"the paper's short side (210 mm), got {width:g}"
+    )
+    assert PlotSettings(tool_width=0.3).tool_width == 0.3

@@ -8,11 +8,11 @@ stops a batch, whatever runs the tasks.
 
 from __future__ import annotations
 
-import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from painter.leftovers import scratch_folder
 from painter.settings import PaintSettings
 
 # report(done, total): how far the current task is, in optimiser steps.
@@ -60,7 +60,7 @@ def paint_photo(task: PhotoTask, report: Report | None = None) -> TaskResult:
     from painter.job import PaintJob
 
     set_threads(task.threads)
-    with tempfile.TemporaryDirectory(prefix="paint-task-") as scratch:
+    with scratch_folder("paint-task-") as scratch:  # a copy of the photo: cleared after a kill too
         # The photo keeps its own name, so errors read as on the driver once the scratch folder is taken out.
         photo = Path(scratch) / "photo" / Path(task.name).name
         photo.parent.mkdir()

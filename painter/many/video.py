@@ -26,7 +26,6 @@ from __future__ import annotations
 
 import json
 import math
-import tempfile
 import time
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass
@@ -34,6 +33,7 @@ from pathlib import Path
 
 import numpy as np
 
+from painter.leftovers import scratch_folder
 from painter.settings import PaintSettings
 
 FRAMES_FORMAT = "paint-video-strokes"
@@ -222,7 +222,7 @@ def paint_keyframe(frame: np.ndarray, settings: PaintSettings):
 
     from painter.job import PaintJob
 
-    with tempfile.TemporaryDirectory(prefix="paint-frame-") as scratch:
+    with scratch_folder("paint-frame-") as scratch:
         path = Path(scratch) / "frame.png"
         iio.imwrite(path, frame)
         job = PaintJob(path, settings.replace(animation="none"))

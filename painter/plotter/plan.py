@@ -19,6 +19,10 @@ from painter.strokes import Painting
 CORNERS = ("top-left", "bottom-left")
 WELL_REACH = 1_000.0  # mm: the paint well stands beside the paper, within a metre of its edges
 MIN_REDIP = 1.0  # mm: shorter cuts every path into near-points and the plan grows without bound
+# mm: paths grow as 1 / width and ordering them faster still: a 300-stroke painting on A4 planned in 17 s at
+# 1 mm (1,389 paths), 160 s at 0.3 mm (4,824 paths) and did not finish in 300 s at 0.1 mm (2 shared cores).
+MIN_TOOL_WIDTH = 0.3
+REDIP_WARN_GROWTH = 10.0  # trips that multiply the paths this much are a mistake: 1 mm on 30 strokes, 110x, 10 MB
 DEFAULT_PENS = 4  # a small pen set, for a painting in any colours
 JOIN_TOOL_WIDTHS = 1.5  # the default join: neighbouring passes sit one tool width apart, so they join
 
@@ -51,10 +55,10 @@ class PlotSettings:
             raise ValueError(f"margin must be zero or more millimetres, got {self.margin}")
         if self.orientation not in ORIENTATIONS:
             raise ValueError(f"unknown orientation {self.orientation!r}; use one of {', '.join(ORIENTATIONS)}")
-        if not 0 < self.tool_width <= short:
+        if not MIN_TOOL_WIDTH <= self.tool_width <= short:
             raise ValueError(
-                f"tool_width must be more than 0 and at most the paper's short side ({short:g} mm), "
-                f"got {self.tool_width}"
+                f"tool_width must be at least {MIN_TOOL_WIDTH:g} mm (finer tools multiply the paths and the time to "
+                f"plan them) and at most the paper's short side ({short:g} mm), got {self.tool_width:g}"
             )
         if self.pens is not None and (isinstance(self.pens, bool) or not isinstance(self.pens, int) or self.pens < 1):
             raise ValueError(f"the number of pens must be at least 1, got {self.pens!r}")
@@ -102,6 +106,22 @@ class PlotStats:
     pen_up_after: float
     redips: int
     pen_up_final: float
+
+    @property
+    def redip_growth(self) -> float:
+        """How many times more paths the well trips made: each trip cuts a path in two."""
+        return self.paths / max(1, self.paths - self.redips)
+
+    def redip_warning(self, every: float, size_bytes: int) -> str | None:
+        """A warning when trips every `every` mm multiply the paths REDIP_WARN_GROWTH times or more (the
+        file written was `size_bytes`); None otherwise."""
+        if self.redip_growth < REDIP_WARN_GROWTH:
+            return None
+        return (
+            f"redip every {every:g} mm makes {self.redips:,} trips to the paint well, {self.redip_growth:.0f} times "
+            f"the {self.paths - self.redips:,} paths painted, and a {size_bytes / 1e6:.1f} MB file; a loaded brush "
+            "paints much further than that"
+        )
 
 
 @dataclass

@@ -79,7 +79,13 @@ HOSTILE = {
     "absurd pen-up z": (["--pen-up", "1e30"], "pen_up must be -200 to 200 mm of Z, got 1e+30"),
     "tool as wide as a km": (
         ["--tool-width", "1e9"],
-        "tool_width must be more than 0 and at most the paper's short side (210 mm), got 1000000000.0",
+        "tool_width must be at least 0.3 mm (finer tools multiply the paths and the time to plan them) and at most "
+        "the paper's short side (210 mm), got 1e+09",
+    ),
+    "tool of 1e-300 mm": (
+        ["--tool-width", "1e-300"],
+        "tool_width must be at least 0.3 mm (finer tools multiply the paths and the time to plan them) and at most "
+        "the paper's short side (210 mm), got 1e-300",
     ),
     "redip every 0.1 micron": (
         ["--redip-every", "0.0001", "--paint-well", "0,0"],
