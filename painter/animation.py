@@ -24,6 +24,7 @@ from brushes.geometry import to_hex
 from painter.canvas import blank_canvas, draw_progressively
 from painter.exporters import write_gif
 from painter.files import atomic_path, to_uint8, write_bytes_atomic
+from painter.settings import ANIMATIONS
 from painter.strokes import Painting
 
 STROKES_PER_SECOND = 100  # 500 strokes in 5 s: each stroke still visible as it lands
@@ -34,7 +35,6 @@ FPS = 30  # every phone plays 30 frames a second smoothly
 MP4_LONG_SIDE = 720  # plays well on any phone; a 1,000-stroke painting makes 0.3 MB (12 s)
 X264_CRF = 26  # x264's quality scale (lower is better, 23 its default): brush texture stays, bytes halve
 X264_PRESET = "medium"  # x264's default speed/size trade-off
-ANIMATIONS = ("mp4", "gif", "both", "none")  # choices of `paint PHOTO --animation`
 
 
 def making_seconds(strokes: int) -> float:

@@ -26,7 +26,6 @@ from __future__ import annotations
 
 import json
 import math
-import tempfile
 import time
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass
@@ -217,18 +216,13 @@ def paint_frames(frames: list[np.ndarray], settings: PaintSettings, options: Vid
 
 
 def paint_keyframe(frame: np.ndarray, settings: PaintSettings):
-    """A frame painted from scratch, like a photo. Its strokes (N, P)."""
-    import imageio.v3 as iio
-
+    """A frame (H, W, 3) uint8 painted from scratch, like a photo. Its strokes (N, P)."""
     from painter.job import PaintJob
 
-    with tempfile.TemporaryDirectory(prefix="paint-frame-") as scratch:
-        path = Path(scratch) / "frame.png"
-        iio.imwrite(path, frame)
-        job = PaintJob(path, settings.replace(animation="none"))
-        for _ in job.run():
-            pass
-        return job.painter.painting().strokes
+    job = PaintJob(frame, settings.replace(animation="none"), name="the first frame")
+    for _ in job.run():
+        pass
+    return job.painting().strokes
 
 
 def reseed(brush, strokes, target, background, share: float, generator, opaque: bool = False):
