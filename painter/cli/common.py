@@ -11,7 +11,10 @@ import contextlib
 import math
 import signal
 from collections.abc import Callable, Iterator
+from dataclasses import fields
 from pathlib import Path
+
+from painter.settings import PaintSettings, SettingsError
 
 # Exit codes: what a script calling `paint` can tell apart.
 OK = 0
@@ -46,14 +49,23 @@ def checking() -> Iterator[None]:
     """The boundary where the library reads what the user gave (settings, files, output places): a
     ValueError or OSError raised inside is the user's to fix, so it becomes a UserError naming the flag.
     The same errors raised anywhere else are bugs, and are reported as such."""
-    from painter.settings import SettingsError
-
     try:
         yield
     except SettingsError as err:
         raise UserError(err.named(flag)) from err
     except (ValueError, OSError) as err:
         raise UserError(str(err)) from err
+
+
+def settings_from_args(args: argparse.Namespace) -> PaintSettings:
+    """PaintSettings from the flags given; the fields of flags not given keep their defaults."""
+    given = {f.name: getattr(args, f.name) for f in fields(PaintSettings) if getattr(args, f.name, None) is not None}
+    with checking():
+        if getattr(args, "palette_file", None) is not None:
+            from painter.palette import read_palette_file
+
+            given["palette"] = read_palette_file(args.palette_file)
+        return PaintSettings(**given)
 
 
 def number(

@@ -10,7 +10,16 @@ import sys
 import time
 from pathlib import Path
 
-from painter.cli.common import FAILED, Stoppable, UsageError, checking, number, output_given, positive_int
+from painter.cli.common import (
+    FAILED,
+    Stoppable,
+    UsageError,
+    checking,
+    number,
+    output_given,
+    positive_int,
+    settings_from_args,
+)
 from painter.many.inputs import is_video
 
 VIDEO_FLAGS = ("fps", "max_frames", "start", "end", "refine_steps", "reseed", "independent")
@@ -93,7 +102,6 @@ def _target(args: argparse.Namespace) -> str | None:
 def run_many(args: argparse.Namespace) -> int:
     """`paint PHOTO... | DIR | VIDEO`: check everything, then paint, then report."""
     import brushes
-    from painter.cli.paint import settings_from_args
 
     given = [args.photo, *args.more]
     if "-" in given:

@@ -8,11 +8,19 @@ from __future__ import annotations
 import argparse
 import sys
 import tempfile
-from dataclasses import fields
 from pathlib import Path
 
 from painter.cli import many
-from painter.cli.common import Stoppable, UsageError, UserError, checking, number, output_given, positive_int
+from painter.cli.common import (
+    Stoppable,
+    UsageError,
+    UserError,
+    checking,
+    number,
+    output_given,
+    positive_int,
+    settings_from_args,
+)
 from painter.cli.progress import MODES, Reporter
 from painter.settings import (
     ANIMATIONS,
@@ -20,22 +28,10 @@ from painter.settings import (
     QUALITIES,
     RENDERERS,
     STYLE_MODES,
-    PaintSettings,
     defaults,
 )
 
 STDOUT_KINDS = {"-": ".png", **{f"{kind}:-": f".{kind}" for kind in ("png", "jpg", "webp", "svg", "json", "gif")}}
-
-
-def settings_from_args(args: argparse.Namespace) -> PaintSettings:
-    """PaintSettings from the flags given; the fields of flags not given keep their defaults."""
-    given = {f.name: getattr(args, f.name) for f in fields(PaintSettings) if getattr(args, f.name, None) is not None}
-    with checking():
-        if getattr(args, "palette_file", None) is not None:
-            from painter.palette import read_palette_file
-
-            given["palette"] = read_palette_file(args.palette_file)
-        return PaintSettings(**given)
 
 
 def output_target(args: argparse.Namespace, brush: str) -> tuple[str, Path]:
