@@ -29,20 +29,20 @@ class Clock:
             self.costs, self.steps = [1.0], [job.total_steps]
         self.total = sum(c * s for c, s in zip(self.costs, self.steps, strict=True))
 
-    def done(self, progress) -> float:
-        """The cost of the steps done so far, in the schedule's units."""
+    def done(self, progress, step: int) -> float:
+        """The cost of the steps done so far, in the schedule's units; `step` of all the job's steps."""
         stage = getattr(progress, "stage", None)
         if not isinstance(stage, int) or len(self.costs) == 1:
-            return self.total * progress.step / max(1, progress.steps)
+            return self.total * step / max(1, sum(self.steps))
         before = sum(c * s for c, s in zip(self.costs[:stage], self.steps[:stage], strict=True))
         return before + self.costs[stage] * progress.stage_step
 
     def elapsed(self) -> float:
         return time.perf_counter() - self.started
 
-    def eta(self, progress) -> float | None:
+    def eta(self, progress, step: int) -> float | None:
         """Seconds left: the time so far per unit of cost done, times the cost left (None before any)."""
-        done = self.done(progress)
+        done = self.done(progress, step)
         if done <= 0:
             return None
         return max(0.0, self.elapsed() * (self.total - done) / done)
@@ -73,6 +73,7 @@ class Reporter:
         if mode == "auto":
             mode = "bar" if self.stream.isatty() else "lines"
         self.mode, self.clock, self.stage = mode, Clock(job), None
+        self.step, self.steps = 0, job.total_steps  # counted here: older engines count steps per level
         self.bar = None
         if mode == "bar":
             from tqdm import tqdm
@@ -87,12 +88,13 @@ class Reporter:
             )
 
     def update(self, progress) -> None:
-        eta = self.clock.eta(progress)
+        self.step += 1
+        eta = self.clock.eta(progress, self.step)
         if self.mode == "json":
             record = {
                 "stage": progress.stage,
-                "step": progress.step,
-                "steps": progress.steps,
+                "step": self.step,
+                "steps": self.steps,
                 "strokes": progress.strokes,
                 "loss": round(float(progress.loss), 6),
                 "elapsed": round(self.clock.elapsed(), 3),
@@ -102,13 +104,13 @@ class Reporter:
         elif self.mode == "bar":
             self.bar.set_description(stage_name(progress, len(self.clock.costs)))
             self.bar.set_postfix_str(f"<{seconds(eta)} left, strokes={progress.strokes}, loss={progress.loss:.4f}")
-            self.bar.update(progress.step - self.bar.n)
+            self.bar.update(1)
         elif self.mode == "lines":
             key = (progress.stage, getattr(progress, "level", None))
             if key != self.stage:
                 self.stage = key
                 print(
-                    f"paint: {stage_name(progress, len(self.clock.costs))}: step {progress.step}/{progress.steps}, "
+                    f"paint: {stage_name(progress, len(self.clock.costs))}: step {self.step}/{self.steps}, "
                     f"{progress.strokes} strokes, {seconds(self.clock.elapsed())} so far, about {seconds(eta)} left",
                     file=self.stream,
                     flush=True,
