@@ -60,11 +60,7 @@ def paint_photo(task: PhotoTask, report: Report | None = None) -> TaskResult:
     from painter.job import PaintJob
 
     set_threads(task.threads)
-    with scratch_folder("paint-task-") as scratch:  # a copy of the photo: cleared after a kill too
-        # The photo keeps its own name, so errors read as on the driver once the scratch folder is taken out.
-        photo = Path(scratch) / "photo" / Path(task.name).name
-        photo.parent.mkdir()
-        photo.write_bytes(task.data)
+    with scratch_folder("paint-task-") as scratch:  # the style image's copy: cleared after a kill too
         settings = task.settings
         if task.style is not None and settings.style is not None:
             style = Path(scratch) / "style" / Path(settings.style).name
@@ -72,14 +68,14 @@ def paint_photo(task: PhotoTask, report: Report | None = None) -> TaskResult:
             style.write_bytes(task.style)
             settings = settings.replace(style=str(style))
         try:
-            job = PaintJob(photo, settings)
+            job = PaintJob(task.data, settings, name=task.name)
             total = job.total_steps
             for done, _ in enumerate(job.run(), start=1):
                 if report is not None:
                     report(done, total)
             result = job.finish()
         except Exception as err:  # noqa: BLE001 - one photo's failure, whatever it is, is reported, not raised
-            message = user_error(err).replace(str(photo), task.name)
+            message = user_error(err)
             if settings.style is not None:
                 message = message.replace(settings.style, task.settings.style or "")
             return TaskResult(task.name, error=message)
