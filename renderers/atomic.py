@@ -60,12 +60,12 @@ def write_bytes_atomic(path: str | Path, data: bytes) -> None:
 def special_kind(path: str | Path) -> str | None:
     """What `path` is when it exists but is no regular file, for an error message ("a character device",
     "a pipe (FIFO)", ...); None for a regular file or nothing there. Symbolic links are followed; a loop
-    of them is named. Reading a device or a pipe would block or never end (/dev/zero), so readers of user
-    files ask this first."""
+    of them, or one to nothing, is named. Reading a device or a pipe would block or never end (/dev/zero),
+    so readers of user files ask this first."""
     try:
         mode = os.stat(path).st_mode
     except FileNotFoundError:
-        return None
+        return "a broken symbolic link" if os.path.islink(path) else None
     except OSError as err:
         return "a loop of symbolic links" if err.errno == errno.ELOOP else f"unreadable ({err.strerror})"
     kinds = [

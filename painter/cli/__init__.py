@@ -12,7 +12,17 @@ import sys
 import traceback
 
 from painter.cli import export, paint, tools
-from painter.cli.common import FAILED, INTERRUPTED, OK, REPORT_BUG, USER_ERROR, Parser, Terminated, UserError
+from painter.cli.common import (
+    FAILED,
+    INTERRUPTED,
+    OK,
+    REPORT_BUG,
+    TERMINATED,
+    USER_ERROR,
+    Parser,
+    Terminated,
+    UserError,
+)
 
 __all__ = ["build_parser", "main"]
 
@@ -68,9 +78,12 @@ def main(argv: list[str] | None = None) -> int:
     except UserError as err:
         print(f"paint: error: {err}", file=sys.stderr)
         return USER_ERROR
-    except (KeyboardInterrupt, Terminated):
+    except KeyboardInterrupt:
         print("paint: interrupted", file=sys.stderr)
         return INTERRUPTED
+    except Terminated:
+        print("paint: terminated", file=sys.stderr)
+        return TERMINATED
     except Exception:  # noqa: BLE001 - not the user's mistake: say so, with what a fix needs
         traceback.print_exc()
         print(REPORT_BUG, file=sys.stderr)

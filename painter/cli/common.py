@@ -111,8 +111,10 @@ positive_int = number(int, 1)
 whole_number = number(int)
 
 
-class Terminated(Exception):
-    """SIGTERM, turned into an exception so a killed run stops like Ctrl-C: the work so far is kept."""
+class Terminated(BaseException):
+    """SIGTERM, turned into an exception so a killed run stops like Ctrl-C: the work so far is kept. Like
+    KeyboardInterrupt it is no Exception, so that code catching a task's errors (a batch's photo) lets it
+    through rather than reporting the photo failed and going on."""
 
 
 def _terminate(signum, frame):

@@ -119,12 +119,17 @@ def run_batch(
     saved. `on_progress(i, done, total)` follows the photo items[i] being painted. The driver (here)
     writes every file; workers only return strokes and metrics. Stopping the iteration stops the
     runner's workers (a photo being painted then is simply not saved)."""
+    from painter.files import special_kind
     from painter.images import load_photo  # torch is loaded only once there is work
 
     check_batch(items)
     style = Path(settings.style).read_bytes() if settings.style is not None else None
     todo: list[tuple[int, str]] = []  # (item index, photo digest)
     for index, item in enumerate(items):
+        kind = special_kind(item.photo)
+        if kind is not None:  # a device or a pipe would be read for ever
+            yield _outcome(item, "failed", error=f"{item.photo} is {kind}, not a photo")
+            continue
         try:
             digest = file_digest(item.photo)
         except OSError as err:

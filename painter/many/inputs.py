@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 # Read by Pillow (painter.images.load_photo); a folder is searched for these, case-insensitively.
@@ -28,7 +29,9 @@ def find_photos(inputs: list[str | Path]) -> list[Path]:
             entries = sorted(p for p in path.iterdir() if not p.name.startswith("."))
             if not entries:
                 raise ValueError(f"folder {path} is empty; there is nothing to paint")
-            found = [p for p in entries if p.is_file() and p.suffix.lower() in PHOTO_SUFFIXES]
+            # Not only regular files: a link to nothing, a loop of links or a device named like a photo is
+            # listed, and fails by name as a damaged photo does, rather than vanishing from the batch.
+            found = [p for p in entries if p.suffix.lower() in PHOTO_SUFFIXES and not p.is_dir()]
             if not found:
                 kinds = " ".join(PHOTO_SUFFIXES)
                 raise ValueError(f"folder {path} holds no photos (looked for {kinds})")
@@ -37,7 +40,8 @@ def find_photos(inputs: list[str | Path]) -> list[Path]:
             raise ValueError(f"{path} is a video; paint a video on its own: paint {path}")
         else:
             photos.append(path)
-    unique = list(dict.fromkeys(p.resolve() for p in photos))
+    real = [os.path.realpath(p) for p in photos]  # unlike Path.resolve, never raises for a loop of links
+    unique = list(dict.fromkeys(real))
     if len(unique) < len(photos):
-        photos = [next(p for p in photos if p.resolve() == u) for u in unique]  # each photo painted once
+        photos = [photos[real.index(u)] for u in unique]  # each photo painted once
     return photos

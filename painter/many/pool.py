@@ -14,6 +14,7 @@ import multiprocessing
 import os
 import queue
 import signal
+import threading
 import time
 from collections.abc import Callable, Iterator
 from typing import Any, Protocol
@@ -84,10 +85,24 @@ class InlineRunner:
 _progress: Any = None  # in a worker process: the queue its progress messages go to
 
 
-def _start_worker(progress, threads: int) -> None:
+PARENT_CHECK_S = 1.0  # how soon a worker notices that its driver is gone
+
+
+def _end_with_parent(parent: int) -> None:
+    """End this worker process once its driver is gone: a driver killed by SIGKILL cannot stop its workers,
+    which would otherwise paint on for nobody (reparented to init). Polls, as Linux's PR_SET_PDEATHSIG
+    follows the thread that started the process, not the process, and other systems have none."""
+    while os.getppid() == parent:
+        time.sleep(PARENT_CHECK_S)
+    os._exit(1)  # no cleanup to wait for: the driver that would read the results is gone
+
+
+def _start_worker(progress, threads: int, parent: int | None = None) -> None:
     global _progress
     _progress = progress
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the driver's to handle; it stops the workers
+    if parent is not None:
+        threading.Thread(target=_end_with_parent, args=(parent,), name="paint-parent-watch", daemon=True).start()
     os.environ["OMP_NUM_THREADS"] = str(threads)
     from painter.omp import use_paint_threads
 
@@ -133,7 +148,10 @@ class ProcessRunner:
     def _open(self) -> cf.ProcessPoolExecutor:
         if self._pool is None:
             self._pool = cf.ProcessPoolExecutor(
-                self.workers, self._context, initializer=_start_worker, initargs=(self._progress, self.threads)
+                self.workers,
+                self._context,
+                initializer=_start_worker,
+                initargs=(self._progress, self.threads, os.getpid()),
             )
         return self._pool
 
