@@ -157,14 +157,19 @@ def _umask() -> int:
     return mask
 
 
-def check_single(path: str | Path) -> Path:
-    """Check, before painting, that one output file of this kind can be written at `path`."""
+def check_single(path: str | Path, inputs: tuple[str | Path | None, ...] = ()) -> Path:
+    """Check, before painting, that one output file of this kind can be written at `path`, and that it is
+    none of `inputs` (the photo, the style image) by any name: a link, a hard link or another spelling of
+    the same path would otherwise have the painting replace the photo."""
     path = Path(path)
     if path.suffix.lower() not in SINGLE_FILES:
         kinds = ", ".join(SINGLE_FILES)
         raise ValueError(f"unknown output type {path.suffix or '(none)'!r} for {path}; use one of {kinds}")
     if path.is_dir():
         raise ValueError(f"output file {path} is a folder")
+    for given in inputs:
+        if given is not None and path.exists() and Path(given).exists() and os.path.samefile(path, given):
+            raise ValueError(f"output file {path} is {given}, which is being painted; choose another name")
     _check_writable(path.parent, str(path))
     return path
 

@@ -151,3 +151,55 @@ def test_the_tool_width_has_a_lower_bound_named_in_the_error(width):
         f"the paper's short side (210 mm), got {width:g}"
     )
     assert PlotSettings(tool_width=0.3).tool_width == 0.3
+
+
+def test_a_single_file_output_that_is_the_photo_by_any_name_is_refused(tmp_path, capsys, monkeypatch):
+    original = photo(tmp_path / "in.png")
+    before = original.read_bytes()
+    (tmp_path / "link.png").symlink_to(original)
+    os.link(original, tmp_path / "hard.png")
+    (tmp_path / "sub").mkdir()
+    monkeypatch.chdir(tmp_path)
+    for output in ["in.png", "./in.png", str(original), "sub/../in.png", "link.png", "hard.png"]:
+        code, err = paint(["in.png", "-o", output, *QUICK], capsys)
+        assert (code, err) == (
+            2,
+            f"paint: error: output file {Path(output)} is in.png, which is being painted; choose another name\n",
+        )
+    style = photo(tmp_path / "style.png")
+    code, err = paint(["in.png", "--style", "style.png", "-o", str(style), *QUICK], capsys)
+    assert (code, err) == (
+        2,
+        f"paint: error: output file {style} is style.png, which is being painted; choose another name\n",
+    )
+    assert original.read_bytes() == before and sorted(p.name for p in tmp_path.iterdir()) == sorted(
+        ["in.png", "link.png", "hard.png", "sub", "style.png"]
+    )
+
+
+@pytest.mark.parametrize("output", ["painting.bmp", "x.tif", "x.txt", "scan.PDF"])
+def test_an_unknown_output_kind_is_refused_before_painting(tmp_path, capsys, output):
+    source = photo(tmp_path / "in.png")
+    code, err = paint([str(source), "-o", str(tmp_path / output), *QUICK], capsys)
+    suffix = Path(output).suffix.lower()
+    kinds = ".png, .jpg, .jpeg, .webp, .svg, .json, .gif, .mp4"
+    assert (code, err) == (
+        2,
+        f"paint: error: unknown output type {suffix!r} for {tmp_path / output}; use one of {kinds} (or end a folder's "
+        "name with /)\n",
+    )
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["in.png"]
+
+
+@pytest.mark.parametrize("output", ["xyz:-", "bmp:-", ":-"])
+def test_an_unknown_standard_output_kind_is_refused(tmp_path, capsys, output):
+    code, err = paint([str(photo(tmp_path / "in.png")), "-o", output, *QUICK], capsys)
+    kinds = "-, png:-, jpg:-, webp:-, svg:-, json:-, gif:-"
+    assert (code, err) == (2, f"paint: error: unknown kind {output[:-2]!r} for standard output; use one of {kinds}\n")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["in.png"]
+
+
+def test_a_folder_whose_name_has_a_dot_still_works_ending_in_a_slash(tmp_path, capsys):
+    out = tmp_path / "v1.2"
+    code, _ = paint([str(photo(tmp_path / "in.png")), "-o", f"{out}/", *QUICK, "--no-animation", "--quiet"], capsys)
+    assert code == 0 and (out / "painting.png").is_file()

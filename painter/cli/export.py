@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from pathlib import Path
 
 from painter.cli.common import UserError, check_png_name, checking, number, positive_int
 
@@ -68,6 +69,9 @@ def run_export(args: argparse.Namespace) -> int:
     print(f"  pen up {s.pen_up_before / 1000:.2f} m in painting order, {s.pen_up_after / 1000:.2f} m after ordering")
     if args.redip_every is not None:
         print(f"  {s.redips} trips to the paint well; pen up {s.pen_up_final / 1000:.2f} m with them")
+        warning = s.redip_warning(args.redip_every, Path(args.output).stat().st_size)
+        if warning is not None:
+            print(f"paint: warning: {warning}", file=sys.stderr)
     print_plot_report(painting, plot, args.feed)
     return 0
 

@@ -6,6 +6,7 @@ Check everything first (settings, the output place, the photo), then paint, then
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import tempfile
 from pathlib import Path
@@ -39,11 +40,22 @@ def output_target(args: argparse.Namespace, brush: str) -> tuple[str, Path]:
     target = output_given(args)
     if target in STDOUT_KINDS:
         return "stdout", Path("painting" + STDOUT_KINDS[target])
+    if target is not None and args.out is None and target.endswith(":-"):
+        kinds = ", ".join(STDOUT_KINDS)
+        raise UsageError(f"unknown kind {target[:-2][:40]!r} for standard output; use one of {kinds}")
     from painter.output_folder import SINGLE_FILES, check_folder, check_single
 
     with checking():
-        if target is not None and args.out is None and Path(target).suffix.lower() in SINGLE_FILES:
-            return "file", check_single(target)
+        suffix = Path(target).suffix.lower() if target is not None and args.out is None else ""
+        if suffix in SINGLE_FILES and suffix:
+            inputs = (None if args.photo == "-" else args.photo, args.style)
+            return "file", check_single(target, inputs)
+        if suffix and not target.endswith(("/", os.sep)) and not Path(target).is_dir():
+            # A name like painting.bmp is meant as a file of a kind paint does not write, not as a folder.
+            raise UsageError(
+                f"unknown output type {suffix!r} for {target}; use one of {', '.join(SINGLE_FILES)} (or end a "
+                "folder's name with /)"
+            )
         stem = "stdin" if args.photo == "-" else Path(args.photo).stem
         folder = Path(target) if target is not None else Path("outputs") / f"{stem}-{brush}"
         return "folder", check_folder(folder, None if args.photo == "-" else args.photo)

@@ -119,8 +119,8 @@ class PlotStats:
             return None
         return (
             f"redip every {every:g} mm makes {self.redips:,} trips to the paint well, {self.redip_growth:.0f} times "
-            f"the {self.paths - self.redips:,} paths painted, and a {size_bytes / 1e6:.1f} MB file; a loaded brush "
-            "paints much further than that"
+            f"the {self.paths - self.redips:,} paths painted, and a {size_bytes / 1e6:.1f} MB file; --redip-every "
+            "is the millimetres painted between trips"
         )
 
 

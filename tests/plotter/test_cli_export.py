@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from PIL import Image
 from plots import sampled
@@ -124,3 +126,21 @@ def test_when_the_preview_cannot_be_written_neither_file_is(stroke_file, tmp_pat
     assert cli.main(["export", str(stroke_file), "--to", "gcode", "-o", str(out), "--preview", str(preview)]) == 2
     assert capsys.readouterr().err == f"paint: error: [Errno 21] cannot write {str(preview)!r}: Is a directory\n"
     assert not out.exists() and sorted(p.name for p in tmp_path.iterdir()) == ["strokes.json", "taken.png"]
+
+
+def test_a_redip_distance_that_multiplies_the_file_is_warned_about(stroke_file, tmp_path, capsys):
+    out = tmp_path / "plot.gcode"
+    argv = ["export", str(stroke_file), "--to", "gcode", "-o", str(out), "--paint-well=-20,10", "--tool-width", "4"]
+    assert cli.main([*argv, "--redip-every", "1"]) == 0
+    printed = capsys.readouterr()
+    trips = int(re.search(r"  ([\d,]+) trips to the paint well", printed.out).group(1).replace(",", ""))
+    paths = int(re.search(r"  \d+ layers, (\d+) paths", printed.out).group(1))
+    warning = next(line for line in printed.err.splitlines() if "redip" in line)
+    assert warning == (
+        f"paint: warning: redip every 1 mm makes {trips:,} trips to the paint well, {paths / (paths - trips):.0f} "
+        f"times the {paths - trips:,} paths painted, and a {out.stat().st_size / 1e6:.1f} MB file; --redip-every is "
+        "the millimetres painted between trips"
+    )
+    assert paths / (paths - trips) >= 10
+    assert cli.main([*argv, "--redip-every", "2000"]) == 0  # a trip now and then: no warning
+    assert "redip every" not in capsys.readouterr().err
