@@ -2,8 +2,15 @@
 
 from __future__ import annotations
 
+import json
 import os
+import signal
 import socket
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
 
 import pytest
 from PIL import Image
@@ -13,6 +20,7 @@ from painter import PaintSettings
 from painter.cli import main
 from painter.many.batch import plan_batch, run_batch
 from painter.many.cluster import RayRunner, check_reachable
+from painter.many.pool import InlineRunner, threads_per_worker
 from painter.many.tasks import PhotoTask, paint_photo
 
 FAST = PaintSettings(brush="rectangle", strokes=6, size=32, renderer="exact", steps=3, animation="none")
@@ -58,16 +66,26 @@ def painted_strokes(items):
     return [json.loads((i.folder / "strokes.json").read_text())["strokes"] for i in items]
 
 
-def test_ray_paints_the_same_strokes_as_the_local_path(cluster, photos, tmp_path):
-    items = plan_batch(sorted(photos.iterdir()), tmp_path / "out", "rectangle")
-    outcomes = list(run_batch(items, FAST, RayRunner()))
-    assert [o.status for o in outcomes] == ["painted"] * 3
-    assert painted_strokes(items) == local_strokes(photos)
+def test_ray_paints_the_same_strokes_as_the_local_path_by_default(cluster, photos, tmp_path):
+    import json
+
+    ray_runner, local_runner = RayRunner(), InlineRunner()
+    assert ray_runner.threads == local_runner.threads == threads_per_worker(1)  # the same by default
+    painted = []
+    for name, runner in [("ray", ray_runner), ("local", local_runner)]:
+        items = plan_batch(sorted(photos.iterdir()), tmp_path / name, "rectangle")
+        outcomes = list(run_batch(items, FAST, runner, threads=runner.threads))
+        assert [o.status for o in outcomes] == ["painted"] * 3
+        recorded = {json.loads((i.folder / "metrics.json").read_text())["threads"] for i in items}
+        assert recorded == {runner.threads}
+        painted.append(painted_strokes(items))
+    assert painted[0] == painted[1]
 
 
 def test_a_worker_killed_mid_job_costs_a_retry_not_the_batch(cluster, photos, tmp_path):
     items = plan_batch(sorted(photos.iterdir()), tmp_path / "out", "rectangle")
     runner = RayRunner(workers=2)
+    assert runner.threads == 1  # two workers share the cluster's 2 CPUs, as local_strokes' one thread
     killed = []
 
     def kill_during_first_job(index, done, total):
@@ -98,6 +116,45 @@ def test_an_unreachable_cluster_is_one_line_exit_2_and_nothing_written(photos, t
     assert not out.exists()
     with pytest.raises(ValueError, match="bad Ray address"):
         check_reachable("nowhere")
+
+
+def test_a_port_that_is_not_ray_is_refused_within_the_connect_timeout(cluster):
+    check_reachable(ray.get_runtime_context().gcs_address, timeout=5)  # the real thing answers in gRPC
+    with socket.socket() as silent:  # something listens, and never says a word
+        silent.bind(("127.0.0.1", 0))
+        silent.listen()
+        address = f"127.0.0.1:{silent.getsockname()[1]}"
+        started = time.monotonic()
+        with pytest.raises(ValueError) as caught:
+            check_reachable(address, timeout=2)
+        assert time.monotonic() - started < 4
+    message = f"{address} answers, but not as a Ray cluster (no gRPC there); check the address and port"
+    assert str(caught.value) == message
+
+
+def test_sigterm_with_ray_stops_like_without(photos, tmp_path):
+    """ray.init sets its own SIGTERM handler (exit 15, no summary); paint's must be the one in force."""
+    out = tmp_path / "out"
+    flags = ["--brush", "rectangle", "--strokes", "40", "--size", "64", "--renderer", "exact", "--steps", "400"]
+    env = dict(os.environ, PYTHONPATH=str(Path(__file__).resolve().parents[1]))
+    command = [sys.executable, "-m", "painter", str(photos), "--out", str(out), "--ray", "--no-animation", *flags]
+    batch = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    seen: list[str] = []
+    reader = threading.Thread(target=lambda: seen.extend(iter(lambda: batch.stderr.read(1), "")), daemon=True)
+    reader.start()
+    try:
+        deadline = time.monotonic() + 180
+        while not any(name in "".join(seen) for name in ("cat.png", "coffee.png", "astronaut.jpg")):
+            assert time.monotonic() < deadline and batch.poll() is None, "".join(seen)
+            time.sleep(0.2)  # the bar names a photo once a worker reports progress on it
+        batch.send_signal(signal.SIGTERM)
+        batch.wait(120)
+        reader.join(10)
+    finally:
+        batch.kill()
+    assert batch.returncode == 143, "".join(seen)
+    statuses = [p["status"] for p in json.loads((out / "summary.json").read_text())["photos"]]
+    assert "failed" not in statuses and "not painted" in statuses
 
 
 def test_a_clip_in_chunks_on_ray_joins_in_order(cluster, tmp_path):

@@ -176,7 +176,7 @@ def paint_batch(items, settings, runner, quiet: bool):
         partial[index] = done / max(1, total)
         show()
 
-    outcomes = run_batch(items, settings, runner, progress)
+    outcomes = run_batch(items, settings, runner, progress, threads=runner.threads)  # the same on every runner
     with Stoppable() as stopped:
         try:
             for outcome in outcomes:

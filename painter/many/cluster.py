@@ -15,13 +15,22 @@ from __future__ import annotations
 
 import logging
 import os
+import signal
 import socket
 import sys
+import threading
 import uuid
 from collections import deque
 from urllib.parse import urlsplit
 
-from painter.many.pool import MAX_ATTEMPTS, REPORT_EVERY, _cannot_load, throttled_reporter, usable_cores
+from painter.many.pool import (
+    MAX_ATTEMPTS,
+    REPORT_EVERY,
+    _cannot_load,
+    threads_per_worker,
+    throttled_reporter,
+    usable_cores,
+)
 
 INSTALL = "Ray is not installed; install it with: pip install 'paint-strokes[ray]'"
 CONNECT_TIMEOUT = 5.0  # seconds to reach a cluster's address; Ray itself keeps retrying for about a minute
@@ -45,10 +54,33 @@ def check_reachable(address: str, timeout: float = CONNECT_TIMEOUT) -> None:
     if not host or port is None:
         raise ValueError(f"bad Ray address {address!r}; use auto, host:port or ray://host:port")
     try:
-        with socket.create_connection((host, port), timeout=timeout):
-            pass
+        with socket.create_connection((host, port), timeout=timeout) as connection:
+            speaks_grpc = _answers_http2(connection)
     except OSError as err:
         raise ValueError(f"cannot reach the Ray cluster at {address}: {err.strerror or err}") from None
+    if not speaks_grpc:  # ray.init would wait on it for ever (300 s measured, no answer)
+        raise ValueError(f"{address} answers, but not as a Ray cluster (no gRPC there); check the address and port")
+
+
+HTTP2_PREFACE = b"PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n"
+HTTP2_SETTINGS = b"\x00\x00\x00\x04\x00\x00\x00\x00\x00"  # an empty SETTINGS frame: length 0, type 4, stream 0
+
+
+def _answers_http2(connection: socket.socket) -> bool:
+    """Whether the server on `connection` speaks HTTP/2, as Ray's gRPC endpoints (the GCS, Ray Client)
+    do: it must answer a client's preface with a SETTINGS frame (RFC 9113, 3.4) within the socket's
+    timeout. An HTTP/1 server, SSH or a silent port does not."""
+    connection.sendall(HTTP2_PREFACE + HTTP2_SETTINGS)
+    header = b""
+    try:
+        while len(header) < 9:
+            chunk = connection.recv(9 - len(header))
+            if not chunk:
+                return False
+            header += chunk
+    except TimeoutError:
+        return False
+    return header[3] == 0x04
 
 
 def connect(address: str | None = None, cpus: int | None = None) -> bool:
@@ -70,6 +102,7 @@ def connect(address: str | None = None, cpus: int | None = None) -> bool:
 
     # Workers on other machines paint under the policy `paint` runs under (a value set here wins).
     options["runtime_env"] = {"env_vars": {name: os.environ.get(name, value) for name, value in PAINT_THREADS.items()}}
+    ours = signal.getsignal(signal.SIGTERM) if threading.current_thread() is threading.main_thread() else None
     try:
         if address is None:
             ray.init(num_cpus=cpus or usable_cores(), **options)
@@ -79,6 +112,11 @@ def connect(address: str | None = None, cpus: int | None = None) -> bool:
         where = "a local Ray instance" if address is None else f"the Ray cluster at {address}"
         first = str(err).strip().splitlines()[0] if str(err).strip() else type(err).__name__
         raise ValueError(f"cannot start or join {where}: {first}") from None
+    finally:
+        if ours is not None:
+            # ray.init sets its own SIGTERM handler (sys.exit(15)), which would skip paint's: stop, save
+            # what is finished, write the summary, exit 143.
+            signal.signal(signal.SIGTERM, ours)
     return True
 
 
@@ -119,23 +157,47 @@ class PainterWorker:
         return fn(task, report=throttled_reporter(self.board.put.remote, index))
 
 
+def _signal_safe(call, *args, **kwargs):
+    """call(*args, **kwargs), a blocking Ray call: when a signal handler raises in it (paint's SIGTERM
+    handler raises Terminated), Ray's compiled code reports a SystemError; the signal's own exception is
+    raised instead, so that the run stops as it does without Ray."""
+    try:
+        return call(*args, **kwargs)
+    except SystemError as err:
+        cause = err.__cause__ or err.__context__
+        while cause is not None and isinstance(cause, Exception):
+            cause = cause.__cause__ or cause.__context__
+        if cause is not None:
+            raise cause from None
+        raise
+
+
 class RayRunner:
     """Tasks on the Ray cluster this process is connected to (see `connect`), in `workers` actors of
-    one CPU and one torch thread each (default and at most: the cluster's CPUs)."""
+    `threads` CPUs and torch threads each. The default threads are those a local run takes
+    (pool.threads_per_worker(workers or 1)), as the thread count changes the strokes: one batch painted
+    here, in --workers processes or on Ray gives the same paintings. Default workers: as many as the
+    cluster's CPUs hold."""
 
-    def __init__(self, workers: int | None = None) -> None:
+    def __init__(self, workers: int | None = None, threads: int | None = None) -> None:
         ray = _import_ray()
 
         cpus = max(1, int(ray.cluster_resources().get("CPU", 1)))
-        self.workers = min(workers or cpus, cpus)  # actors beyond the CPUs would wait forever for one
+        largest = max([int(n["Resources"].get("CPU", 0)) for n in ray.nodes() if n.get("Alive")] or [1])
+        # An actor needing more CPUs than any one node has would wait for ever.
+        self.threads = max(1, min(threads or threads_per_worker(workers or 1), largest))
+        room = max(1, cpus // self.threads)
+        self.workers = min(workers or room, room)  # actors beyond the CPUs would wait forever for them
         self.board_name = f"paint-progress-{uuid.uuid4().hex}"
         self.board = ray.remote(num_cpus=0)(ProgressBoard).options(name=self.board_name).remote()
-        self._actor = ray.remote(num_cpus=1, max_restarts=MAX_ATTEMPTS, max_task_retries=MAX_ATTEMPTS)(PainterWorker)
+        self._actor = ray.remote(num_cpus=self.threads, max_restarts=MAX_ATTEMPTS, max_task_retries=MAX_ATTEMPTS)(
+            PainterWorker
+        )
         self.actors = [self._new_actor() for _ in range(self.workers)]
         self.running: dict[int, object] = {}  # task index -> the actor painting it
 
     def _new_actor(self):
-        return self._actor.remote(self.board_name, 1)
+        return self._actor.remote(self.board_name, self.threads)
 
     def run(self, fn, tasks, on_progress=None, failed=None, load=None):
         import ray
@@ -158,7 +220,7 @@ class RayRunner:
                 attempts[index] += 1
                 self.running[index] = actor
                 refs[actor.call.remote(fn, index, ready)] = index
-            done, _ = ray.wait(list(refs), num_returns=1, timeout=REPORT_EVERY)
+            done, _ = _signal_safe(ray.wait, list(refs), num_returns=1, timeout=REPORT_EVERY)
             self._drain(on_progress)
             for ref in done:
                 index = refs.pop(ref)
@@ -183,7 +245,7 @@ class RayRunner:
     def _drain(self, on_progress) -> None:
         import ray
 
-        for message in ray.get(self.board.take.remote()):
+        for message in _signal_safe(ray.get, self.board.take.remote()):
             if on_progress is not None:
                 on_progress(*message)
 

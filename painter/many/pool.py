@@ -65,7 +65,11 @@ def _cannot_load(failed: Failed | None, task, err: OSError):
 
 
 class InlineRunner:
-    """Tasks one after another in this process (one worker: the renderer loads once, nothing to spawn)."""
+    """Tasks one after another in this process (one worker: the renderer loads once, nothing to spawn),
+    each with `threads` torch threads (default: every usable core, as threads_per_worker(1))."""
+
+    def __init__(self, threads: int | None = None) -> None:
+        self.threads = threads or threads_per_worker(1)
 
     def run(self, fn, tasks, on_progress=None, failed=None, load=None):
         for index, task in enumerate(tasks):

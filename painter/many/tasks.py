@@ -79,5 +79,8 @@ def paint_photo(task: PhotoTask, report: Report | None = None) -> TaskResult:
             if settings.style is not None:
                 message = message.replace(settings.style, task.settings.style or "")
             return TaskResult(task.name, error=message)
-    metrics = dict(result.metrics, settings=task.settings.to_dict())  # the settings as given, not the scratch paths
+    import torch
+
+    # The settings as given, not the scratch paths; and the torch threads, which change the strokes.
+    metrics = dict(result.metrics, settings=task.settings.to_dict(), threads=torch.get_num_threads())
     return TaskResult(task.name, result.painting.to_dict(), metrics)
