@@ -5,7 +5,6 @@ table."""
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 import time
 from pathlib import Path
@@ -141,12 +140,12 @@ def run_photos(args: argparse.Namespace, settings, given: list[str], target: str
     started = time.perf_counter()
     outcomes, stopped = paint_batch(items, settings, runner, quiet=args.quiet)
     if parent is not None:
-        from painter.files import write_bytes_atomic
+        from painter.files import json_text, write_bytes_atomic
         from painter.many.batch import summary
 
         report = summary(outcomes, settings, time.perf_counter() - started)
         with checking():
-            write_bytes_atomic(parent / "summary.json", json.dumps(report, indent=1).encode("utf-8"))
+            write_bytes_atomic(parent / "summary.json", json_text(report, indent=1).encode("utf-8"))
     if not args.quiet:
         print_table(outcomes)
         if parent is not None:
@@ -224,45 +223,63 @@ def run_video(args: argparse.Namespace, settings, target: str | None) -> int:
 
     from painter.many.pool import InlineRunner
     from painter.many.video import (
+        ClipReader,
         VideoOptions,
         check_video_folder,
         fit_size,
         frames_document,
         paint_clip,
+        paint_streamed,
         read_clip,
         render_frames,
+        save_streamed,
         save_video,
         video_metrics,
     )
 
     given = {name: getattr(args, name) for name in VIDEO_FLAGS if getattr(args, name) is not None}
     path = Path(args.photo)
+    long_side = max(settings.size, settings.output_size)
     with checking():
         options = VideoOptions(**given)
         folder = check_video_folder(Path(target) if target else Path("outputs") / f"{path.stem}-{settings.brush}")
-        clip = read_clip(path, options, long_side=max(settings.size, settings.output_size))
+        reader = ClipReader(path, options, long_side)  # decodes up to the first frame: a bad clip is found now
         runner = make_runner(args)  # an unreachable cluster is found here, before anything is written
-    chunks = 1 if isinstance(runner, InlineRunner) else runner.workers
     started = time.perf_counter()
-    bar = tqdm(total=len(clip.frames), unit="frame", dynamic_ncols=True, disable=args.quiet)
+    if isinstance(runner, InlineRunner):
+        # In this process the frames are painted as they are decoded: memory does not grow with the clip's
+        # length, and the bar moves from the first frame (its total is not known until the clip ends).
+        bar = tqdm(unit="frame", dynamic_ncols=True, disable=args.quiet)
+        try:
+            strokes, seconds = paint_streamed(reader, settings, options, lambda done: bar.update(done - bar.n))
+        finally:
+            bar.close()
+        with checking():  # a full disk or a folder taken away meanwhile
+            metrics = save_streamed(folder, reader, strokes, seconds, settings, options, started)
+    else:  # chunks go to workers whole
+        with checking():
+            clip = read_clip(path, options, long_side)
+        bar = tqdm(total=len(clip.frames), unit="frame", dynamic_ncols=True, disable=args.quiet)
 
-    def progress(frames_done: int, total: int) -> None:
-        bar.n = frames_done
-        bar.refresh()
+        def progress(frames_done: int, total: int) -> None:
+            bar.n = frames_done
+            bar.refresh()
 
-    try:
-        strokes, seconds = paint_clip(clip, settings, options, runner, chunks, progress)
-    finally:
-        bar.close()
-    fit_h, fit_w = fit_size(clip.frames[0], settings.size)
-    painted = render_frames(strokes, settings, fit_w, fit_h)
-    metrics = video_metrics(clip, painted, seconds, settings, options, chunks, time.perf_counter() - started)
-    with checking():  # a full disk or a folder taken away meanwhile
-        save_video(folder, painted, frames_document(strokes, settings, clip.fps, fit_w, fit_h), metrics, clip.fps)
+        try:
+            strokes, seconds = paint_clip(clip, settings, options, runner, runner.workers, progress)
+        finally:
+            bar.close()
+        fit_h, fit_w = fit_size(clip.frames[0], settings.size)
+        painted = render_frames(strokes, settings, fit_w, fit_h)
+        wall = time.perf_counter() - started
+        metrics = video_metrics(clip, painted, seconds, settings, options, runner.workers, wall)
+        with checking():  # a full disk or a folder taken away meanwhile
+            document = frames_document(strokes, settings, clip.fps, fit_w, fit_h)
+            save_video(folder, painted, document, metrics, clip.fps)
     if not args.quiet:
         flick = "-" if metrics["flicker"] is None else f"{metrics['flicker']:.2f}"
         print(
-            f"wrote {folder}/: {len(painted)} frames at {clip.fps:g} fps, PSNR {metrics['psnr']:.2f} dB, "
+            f"wrote {folder}/: {len(strokes)} frames at {reader.fps:g} fps, PSNR {metrics['psnr']:.2f} dB, "
             f"flicker {flick} (painted change / clip change), {metrics['seconds']:.1f} s"
         )
     return 0

@@ -8,7 +8,6 @@ counting steps alone said 20 s at 77% where 70 s were left.
 
 from __future__ import annotations
 
-import json
 import sys
 import time
 from typing import TextIO
@@ -100,7 +99,9 @@ class Reporter:
                 "elapsed": round(self.clock.elapsed(), 3),
                 "eta": None if eta is None else round(eta, 3),
             }
-            print(json.dumps(record), file=self.stream, flush=True)
+            from painter.files import json_text  # torch is loaded by now: the job is painting
+
+            print(json_text(record), file=self.stream, flush=True)  # a NaN loss as null: scripts parse every line
         elif self.mode == "bar":
             self.bar.set_description(stage_name(progress, len(self.clock.costs)))
             self.bar.set_postfix_str(f"<{seconds(eta)} left, strokes={progress.strokes}, loss={progress.loss:.4f}")

@@ -91,43 +91,66 @@ class Clip:
 # ---- reading ----------------------------------------------------------------------------------------------
 def read_clip(path: str | Path, options: VideoOptions = VideoOptions(), long_side: int | None = None) -> Clip:
     """The frames of a video to paint (sampled at options.fps, between start and end, at most max_frames),
-    scaled down to `long_side` when larger. ValueError when ffmpeg cannot read it or it has no frames
+    scaled down to `long_side` when larger, all in memory (chunks for workers need them; painting in this
+    process streams them instead: ClipReader). ValueError when ffmpeg cannot read it or it has no frames
     there; FileNotFoundError when it is missing."""
-    import imageio_ffmpeg
+    reader = ClipReader(path, options, long_side)
+    return Clip(list(reader), reader.fps, reader.source)
 
-    path = Path(path)
-    if not path.exists():
-        raise FileNotFoundError(f"no such video: {path}")
-    if path.is_dir():
-        raise ValueError(f"{path} is a directory, not a video")
-    reader = imageio_ffmpeg.read_frames(str(path))
-    try:
-        meta = next(reader)
-        width, height = meta["size"]
-        source_fps = float(meta.get("fps") or 0) or 25.0  # a stream without a rate: ffmpeg's own default
-        fps = options.fps or source_fps
-        frames: list[np.ndarray] = []
-        limit = options.max_frames or math.inf
-        end = math.inf if options.end is None else options.end
-        wanted = 0  # the next frame to paint is at time start + wanted / fps
-        for index, data in enumerate(reader):
-            shown = index / source_fps  # this source frame is on screen from `shown` to `shown + 1 / source_fps`
-            if shown >= end or len(frames) >= limit:
-                break
-            frame = None
-            while len(frames) < limit and options.start + wanted / fps < min(end, shown + 1 / source_fps) - 1e-9:
-                if frame is None:
-                    frame = _shrink(np.frombuffer(data, dtype=np.uint8).reshape(height, width, 3), long_side)
-                frames.append(frame)
-                wanted += 1
-    except (OSError, RuntimeError, StopIteration, KeyError, ValueError) as err:
-        first = str(err).strip().splitlines()[0] if str(err).strip() else type(err).__name__
-        raise ValueError(f"cannot read {path} as a video: {first}") from None
-    finally:
-        reader.close()
-    if not frames:
-        raise ValueError(f"{path} has no frames between {options.start:g} s and {options.end or 'its end'}")
-    return Clip(frames, fps, str(path))
+
+class ClipReader:
+    """The frames of a video as read_clip samples them, decoded anew at each iteration, one at a time: a
+    clip of any length costs the memory of a frame. Opening it decodes up to the first frame painted, so
+    a missing, unreadable or empty clip is found at once (FileNotFoundError, ValueError naming it)."""
+
+    def __init__(self, path: str | Path, options: VideoOptions = VideoOptions(), long_side: int | None = None):
+        self.path, self.options, self.long_side = Path(path), options, long_side
+        self.source = str(path)
+        if not self.path.exists():
+            raise FileNotFoundError(f"no such video: {self.path}")
+        if self.path.is_dir():
+            raise ValueError(f"{self.path} is a directory, not a video")
+        frames = self._decode()
+        self.fps = next(frames)  # the generator's first item: the frame rate painted
+        self.first = next(frames, None)
+        frames.close()
+        if self.first is None:
+            raise ValueError(f"{self.path} has no frames between {options.start:g} s and {options.end or 'its end'}")
+
+    def __iter__(self) -> Iterator[np.ndarray]:
+        frames = self._decode()
+        next(frames)
+        return frames
+
+    def _decode(self) -> Iterator:
+        """The frame rate painted, then every frame painted, (H, W, 3) uint8."""
+        import imageio_ffmpeg
+
+        options = self.options
+        reader = imageio_ffmpeg.read_frames(str(self.path))
+        try:
+            meta = next(reader)
+            width, height = meta["size"]
+            source_fps = float(meta.get("fps") or 0) or 25.0  # a stream without a rate: ffmpeg's own default
+            fps = options.fps or source_fps
+            yield fps
+            count, limit = 0, options.max_frames or math.inf
+            end = math.inf if options.end is None else options.end
+            for index, data in enumerate(reader):
+                shown = index / source_fps  # this source frame is on screen from `shown` to `shown + 1 / source_fps`
+                if shown >= end or count >= limit:
+                    break
+                frame = None
+                while count < limit and options.start + count / fps < min(end, shown + 1 / source_fps) - 1e-9:
+                    if frame is None:
+                        frame = _shrink(np.frombuffer(data, dtype=np.uint8).reshape(height, width, 3), self.long_side)
+                    yield frame
+                    count += 1
+        except (OSError, RuntimeError, StopIteration, KeyError, ValueError) as err:
+            first = str(err).strip().splitlines()[0] if str(err).strip() else type(err).__name__
+            raise ValueError(f"cannot read {self.path} as a video: {first}") from None
+        finally:
+            reader.close()
 
 
 def _shrink(frame: np.ndarray, long_side: int | None) -> np.ndarray:
@@ -306,33 +329,62 @@ def fit_size(frame: np.ndarray, long_side: int) -> tuple[int, int]:
 
 
 # ---- measuring ----------------------------------------------------------------------------------------
+class ClipMeasure:
+    """How close a painted clip is to its source and how much it flickers, taken frame by frame, so that
+    neither clip need be held whole: `add(painted, source)` for each pair in order, then `result()`."""
+
+    def __init__(self, psnr: bool = True) -> None:
+        self.psnr: list[float | None] | None = [] if psnr else None
+        self.painted_total = self.source_total = 0.0
+        self.frames = 0
+        self._last: tuple[np.ndarray, np.ndarray] | None = None
+
+    def add(self, painted: np.ndarray, source: np.ndarray) -> None:
+        """One painted frame and its source frame, uint8 (H, W, 3) (the source at any size)."""
+        from painter.files import from_uint8, to_uint8
+        from painter.images import resize
+
+        size = painted.shape[:2]
+        scaled = source if source.shape[:2] == size else to_uint8(resize(from_uint8(source), tuple(size)))
+        if self.psnr is not None:
+            from painter.metrics import similarity
+
+            self.psnr.append(similarity(from_uint8(painted), from_uint8(source))["psnr"])
+        if self._last is not None:
+            self.painted_total += _change(self._last[0], painted)
+            self.source_total += _change(self._last[1], scaled)
+        self._last = (painted, scaled)
+        self.frames += 1
+
+    def flicker(self) -> dict:
+        """painted_change and source_change: mean absolute change between consecutive frames, in 0..1 (the
+        source scaled to the painted frames' size); flicker: their ratio (1: the painting changes as much
+        as the clip; larger: strokes jump where the scene does not). None where there is one frame, or a
+        still clip."""
+        if self.frames < 2:
+            return {"painted_change": None, "source_change": None, "flicker": None}
+        painted_change = self.painted_total / (self.frames - 1)
+        source_change = self.source_total / (self.frames - 1)
+        ratio = painted_change / source_change if source_change > 1e-6 else None
+        return {
+            "painted_change": round(painted_change, 5),
+            "source_change": round(source_change, 5),
+            "flicker": None if ratio is None else round(ratio, 3),
+        }
+
+
+def _change(a: np.ndarray, b: np.ndarray) -> float:
+    """Mean absolute difference of two uint8 frames, in 0..1."""
+    return float(np.abs(b.astype(np.int16) - a.astype(np.int16)).mean()) / 255
+
+
 def flicker(painted: list[np.ndarray], source: list[np.ndarray]) -> dict:
-    """How much the painted clip changes from frame to frame, against how much the clip itself does.
-
-    painted_change and source_change: mean absolute change between consecutive frames, in 0..1 (the
-    source scaled to the painted frames' size); flicker: their ratio (1: the painting changes as much as
-    the clip; larger: strokes jump where the scene does not). None where there is one frame, or a still
-    clip."""
-    from painter.files import from_uint8, to_uint8
-    from painter.images import resize
-
-    if len(painted) < 2:
-        return {"painted_change": None, "source_change": None, "flicker": None}
-    size = painted[0].shape[:2]
-    scaled = [s if s.shape[:2] == size else to_uint8(resize(from_uint8(s), tuple(size))) for s in source]
-
-    def change(frames: list[np.ndarray]) -> float:
-        pairs = zip(frames[:-1], frames[1:], strict=True)
-        total = sum(float(np.abs(b.astype(np.int16) - a.astype(np.int16)).mean()) for a, b in pairs)
-        return total / (len(frames) - 1) / 255
-
-    painted_change, source_change = change(painted), change(scaled)
-    ratio = painted_change / source_change if source_change > 1e-6 else None
-    return {
-        "painted_change": round(painted_change, 5),
-        "source_change": round(source_change, 5),
-        "flicker": None if ratio is None else round(ratio, 3),
-    }
+    """How much the painted clip changes from frame to frame, against how much the clip itself does
+    (see ClipMeasure.flicker)."""
+    measure = ClipMeasure(psnr=False)
+    for p, src in zip(painted, source, strict=True):
+        measure.add(p, src)
+    return measure.flicker()
 
 
 # ---- writing ----------------------------------------------------------------------------------------------
@@ -397,7 +449,7 @@ def contact_sheet(frames: list[np.ndarray], count: int = SHEET_FRAMES, columns: 
     from painter.files import from_uint8, to_uint8
     from painter.images import resize
 
-    picks = sorted({round(i * (len(frames) - 1) / max(1, count - 1)) for i in range(min(count, len(frames)))})
+    picks = _sheet_picks(len(frames), count)
     h, w = frames[0].shape[:2]
     width = min(SHEET_WIDTH, w)
     height = max(1, round(h * width / w))
@@ -409,6 +461,11 @@ def contact_sheet(frames: list[np.ndarray], count: int = SHEET_FRAMES, columns: 
         y, x = gap + (n // cols) * (height + gap), gap + (n % cols) * (width + gap)
         sheet[y : y + height, x : x + width] = small
     return sheet
+
+
+def _sheet_picks(frames: int, count: int = SHEET_FRAMES) -> list[int]:
+    """Indices of up to `count` frames of `frames`, evenly spaced, first and last included."""
+    return sorted({round(i * (frames - 1) / max(1, count - 1)) for i in range(min(count, frames))})
 
 
 CLIP_CRF = 10  # painted clips are short and their strokes are the point: x264 keeps them near lossless
@@ -450,15 +507,29 @@ def video_metrics(
     wall: float,
 ) -> dict:
     """metrics.json of a painted clip."""
+    measure = ClipMeasure()
+    for p, src in zip(painted, clip.frames, strict=True):
+        measure.add(p, src)
+    return measured_metrics(measure, clip.source, clip.fps, seconds, settings, options, chunks, wall)
+
+
+def measured_metrics(
+    measure: ClipMeasure,
+    source: str,
+    fps: float,
+    seconds: list[float],
+    settings: PaintSettings,
+    options: VideoOptions,
+    chunks: int,
+    wall: float,
+) -> dict:
+    """metrics.json of a painted clip from its ClipMeasure."""
     import torch
 
-    from painter.files import from_uint8
-    from painter.metrics import similarity
-
-    psnr = [similarity(from_uint8(p), from_uint8(s))["psnr"] for p, s in zip(painted, clip.frames, strict=True)]
+    psnr = measure.psnr or []
     return {
-        "video": {"source": clip.source, "frames": len(painted), "fps": clip.fps, "chunks": chunks},
-        **flicker(painted, clip.frames),
+        "video": {"source": source, "frames": measure.frames, "fps": fps, "chunks": chunks},
+        **measure.flicker(),
         "psnr": round(float(np.mean(psnr)), 3),
         "psnr_per_frame": psnr,
         "seconds": round(wall, 2),
@@ -467,3 +538,61 @@ def video_metrics(
         "options": asdict(options),
         "torch_threads": torch.get_num_threads(),
     }
+
+
+def paint_streamed(reader: ClipReader, settings: PaintSettings, options: VideoOptions, on_progress=None):
+    """Paint a clip in this process as its frames are decoded, one at a time: memory does not grow with
+    the clip (but for its strokes), and `on_progress(frames_done)` follows from the first frame. Returns
+    each frame's strokes (N, P) and painting seconds."""
+    strokes, seconds = [], []
+    for painted in paint_frames(reader, settings, options):
+        strokes.append(painted.strokes)
+        seconds.append(painted.seconds)
+        if on_progress is not None:
+            on_progress(len(strokes))
+    return strokes, seconds
+
+
+def save_streamed(
+    folder: str | Path,
+    reader: ClipReader,
+    strokes: list,
+    seconds: list[float],
+    settings: PaintSettings,
+    options: VideoOptions,
+    started: float,
+) -> dict:
+    """Write a clip painted by paint_streamed as `folder` (the files of save_video), each frame drawn from its
+    strokes and measured against its source, decoded again, as the MP4 takes it: no clip is held whole.
+    Returns the metrics written."""
+    import imageio.v3 as iio
+
+    from painter.files import json_text
+    from painter.mp4 import write_mp4
+    from painter.output_folder import replace_folder
+
+    fit_h, fit_w = fit_size(reader.first, settings.size)
+    picks = _sheet_picks(len(strokes))
+    kept: list[np.ndarray] = []  # the contact sheet's frames
+    measure = ClipMeasure()
+
+    def painted_frames() -> Iterator[np.ndarray]:
+        for index, (frame_strokes, source) in enumerate(zip(strokes, reader, strict=True)):
+            painted = render_frames([frame_strokes], settings, fit_w, fit_h)[0]
+            measure.add(painted, source)
+            if index in picks:
+                kept.append(painted)
+            yield painted
+
+    def write(partial: Path) -> None:
+        write_mp4(painted_frames(), partial / "painting.mp4", reader.fps, crf=CLIP_CRF)
+        document = frames_document(strokes, settings, reader.fps, fit_w, fit_h)
+        (partial / "frames.json").write_text(json_text(document), encoding="utf-8")
+        iio.imwrite(partial / "contact.png", contact_sheet(kept))
+        wall = time.perf_counter() - started
+        metrics.update(measured_metrics(measure, reader.source, reader.fps, seconds, settings, options, 1, wall))
+        (partial / "metrics.json").write_text(json_text(metrics, indent=1), encoding="utf-8")
+
+    metrics: dict = {}
+    replace_folder(check_video_folder(folder), write)
+    return metrics
