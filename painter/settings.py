@@ -27,7 +27,7 @@ ANIMATIONS = ("mp4", "gif", "both", "none")  # the making-of film: process.mp4, 
 
 MIN_FIT_SIDE = 32  # below this many pixels on the long side a photo has nothing left to paint
 MAX_FIT_SIDE = 4096  # 4096 px already takes 64x the work of the default 512; beyond, memory runs out
-MAX_RENDER_SIDE = MAX_IMAGE_SIDE  # a 16384 px PNG is 0.8 GB of canvas while drawing; stroke files share the limit
+MAX_RENDER_SIDE = MAX_IMAGE_SIDE  # a 16384 px canvas is 3.2 GB of float while drawing; stroke files share the limit
 MAX_STROKES = MAX_FILE_STROKES  # a painting must fit its own stroke file (12,000 is already dense at 1024 px)
 MAX_SEED = 2**63 - 1  # torch generators take a signed 64-bit seed
 MAX_STYLE_WEIGHT = 1000.0  # at 1000 the photo no longer counts at all; larger only overflows

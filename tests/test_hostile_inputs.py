@@ -203,3 +203,30 @@ def test_a_folder_whose_name_has_a_dot_still_works_ending_in_a_slash(tmp_path, c
     out = tmp_path / "v1.2"
     code, _ = paint([str(photo(tmp_path / "in.png")), "-o", f"{out}/", *QUICK, "--no-animation", "--quiet"], capsys)
     assert code == 0 and (out / "painting.png").is_file()
+
+
+@pytest.mark.parametrize("how, code", [("interrupt", 130), ("terminate", 143)])
+def test_a_signal_while_writing_stops_it_at_once_and_keeps_the_strokes(tmp_path, capsys, monkeypatch, how, code):
+    import json
+    import signal
+    import time
+
+    import painter.output_folder as output_folder
+
+    def stopped_while_writing(result, folder):
+        (folder / "strokes.json").write_text(result.painting.to_json(), encoding="utf-8")
+        if how == "interrupt":
+            raise KeyboardInterrupt
+        os.kill(os.getpid(), signal.SIGTERM)
+        time.sleep(5)  # the handler raises before this ends
+        raise AssertionError("SIGTERM did not stop the writing")
+
+    monkeypatch.setattr(output_folder, "_write_set", stopped_while_writing)
+    out = tmp_path / "out"
+    code_given, err = paint([str(photo(tmp_path / "in.png")), "-o", str(out), *QUICK, "--quiet"], capsys)
+    assert code_given == code
+    assert err == f"paint: stopped writing; kept {out}/strokes.json ('paint render' draws it)\n"
+    assert sorted(p.name for p in out.iterdir()) == ["metrics.json", "strokes.json"]
+    metrics = json.loads((out / "metrics.json").read_text())
+    assert metrics["interrupted"] is True and metrics["written"] == "strokes only" and metrics["strokes"] == 2
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []

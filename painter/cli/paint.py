@@ -8,7 +8,6 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-import tempfile
 from pathlib import Path
 
 from painter.cli import many
@@ -23,6 +22,7 @@ from painter.cli.common import (
     settings_from_args,
 )
 from painter.cli.progress import MODES, Reporter
+from painter.leftovers import scratch_folder
 from painter.settings import (
     ANIMATIONS,
     DEVICES,
@@ -98,15 +98,27 @@ def run_paint(args: argparse.Namespace) -> int:
     if stop.reason:
         print("paint: stopped; writing the strokes painted so far", file=sys.stderr)
     result = job.finish(interrupted=stop.reason is not None)
-    with checking():  # a full disk or a folder taken away meanwhile
+    # Writing a large painting takes minutes (50,000 strokes: SVGs of tens of MB): Ctrl-C or SIGTERM now
+    # stops it at once, and a folder then gets the strokes alone, so nothing painted is lost.
+    with Stoppable() as again, checking():  # checking: a full disk or a folder taken away meanwhile
         if kind == "folder":
             result.save(target)
         elif kind == "file":
             result.write(target)
         else:
-            with tempfile.TemporaryDirectory(prefix="paint-") as scratch:  # the writers write files
+            with scratch_folder() as scratch:  # the writers write files
                 sys.stdout.buffer.write(result.write(Path(scratch) / target.name).read_bytes())
             sys.stdout.buffer.flush()
+    if again.reason:
+        if kind == "folder":
+            from painter.output_folder import save_strokes_only
+
+            with checking():
+                save_strokes_only(result, target)
+            print(f"paint: stopped writing; kept {target}/strokes.json ('paint render' draws it)", file=sys.stderr)
+        else:
+            print(f"paint: stopped writing; {target} was not written", file=sys.stderr)
+        return again.code
     if not args.quiet:
         print_summary(result.metrics, {"folder": f"{target}/", "file": str(target), "stdout": "standard output"}[kind])
     return stop.code
