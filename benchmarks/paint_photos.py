@@ -16,7 +16,8 @@ the CPU and the code version.
 Resume: every result is kept in RUNS/results.json under the code version (the last commit touching
 painter/, brushes/, renderers/ or pyproject.toml, plus a hash of their uncommitted changes) and the
 photo and command line, written after each run; run the same command again and it goes on where it
-stopped. The pictures stay in RUNS/<version>/ for benchmarks/contact_sheet.py.
+stopped. The pictures stay in RUNS/<version>/, and RUNS/last-run.json lists those of the last run for
+benchmarks/contact_sheet.py.
 
     python benchmarks/paint_photos.py                                   # everything (hours)
     python benchmarks/paint_photos.py --cases rectangle-300 demo        # some cases, every photo
@@ -205,21 +206,27 @@ class Results:
         if fresh:
             self.all.pop(version, None)
         self.mine = self.all.setdefault(version, {})
-        self.reused = 0
+        self.earlier = set(self.mine)  # jobs an earlier (interrupted) run of this code measured
+        self.reused: set[str] = set()
 
     def get(self, job: str) -> dict | None:
-        found = self.mine.get(job)
-        self.reused += found is not None
-        return found
+        if job in self.earlier:
+            self.reused.add(job)
+        return self.mine.get(job)
 
     def put(self, job: str, result: dict) -> dict:
         self.mine[job] = result
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=self.path.parent, prefix=".results-", suffix=".json")
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            json.dump(self.all, f, indent=1)
-        os.replace(tmp, self.path)
+        write_json(self.path, self.all)
         return result
+
+
+def write_json(path: Path, value: object) -> None:
+    """Write JSON atomically (a temporary file renamed over `path`)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.stem}-", suffix=".json")
+    with os.fdopen(fd, "w", encoding="utf-8") as f:
+        json.dump(value, f, indent=1)
+    os.replace(tmp, path)
 
 
 @dataclass(frozen=True)
@@ -452,8 +459,14 @@ def main() -> None:
     except ValueError as err:
         parser.exit(1, f"error: {err}\n")
     if results.reused:
-        print(f"({results.reused} results taken from {results.path})")
+        print(f"({len(results.reused)} results measured earlier, taken from {results.path})")
     text = report(settings, results, rows)
+    # What benchmarks/contact_sheet.py draws: this run's cases, photos and pictures.
+    sheet = {"version": results.version, "cases": {}}
+    for case_name, case_rows in rows.items():
+        pictures = [{"photo": name, "paint": paint, "primitive": peer} for name, paint, peer in case_rows]
+        sheet["cases"][case_name] = {"title": f"{case_name}: {describe(CASES[case_name], settings)}", "rows": pictures}
+    write_json(args.runs / "last-run.json", sheet)
     print("\n" + text)
     if not args.no_save:
         with open(args.markdown, "a", encoding="utf-8") as f:
