@@ -153,10 +153,14 @@ def run_paint(photo: Path, args: list[str], out: Path) -> dict:
         "PYTHONPATH": os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")]),
     }
     out.parent.mkdir(parents=True, exist_ok=True)
+    for stale in out.parent.glob(f".{out.name}-*"):  # left by a run of this job that was killed
+        shutil.rmtree(stale, ignore_errors=True)
     work = Path(tempfile.mkdtemp(dir=out.parent, prefix=f".{out.name}-"))
     try:
         seconds, peak = timed([sys.executable, "-m", "painter", str(photo), *args, "--out", str(work), "--quiet"], env)
         metrics = json.loads((work / "metrics.json").read_text(encoding="utf-8"))
+        if metrics["interrupted"]:
+            raise ValueError(f"paint was stopped before the end painting {photo}")
         if out.exists():  # a picture left by an interrupted run of this very job
             shutil.rmtree(out)
         work.rename(out)
