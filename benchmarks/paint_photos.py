@@ -97,8 +97,10 @@ CASES: dict[str, Case] = {
 def code_version() -> str:
     """The last commit that changed the painting code, plus a hash of that code's uncommitted changes."""
     commit = git("log", "-1", "--format=%h", "--", *CODE) or "nogit"
-    diff = git("diff", "HEAD", "--", *CODE)
-    return commit + (f"+{hashlib.sha1(diff.encode()).hexdigest()[:8]}" if diff else "")
+    changes = git("diff", "HEAD", "--", *CODE).encode()
+    for name in git("ls-files", "--others", "--exclude-standard", "--", *CODE).splitlines():  # new files
+        changes += name.encode() + (ROOT / name).read_bytes()
+    return commit + (f"+{hashlib.sha1(changes).hexdigest()[:8]}" if changes else "")
 
 
 def git(*args: str) -> str:
@@ -108,8 +110,11 @@ def git(*args: str) -> str:
 
 def cpu_model() -> str:
     """lscpu's model name and the core count."""
-    done = subprocess.run(["lscpu"], capture_output=True, text=True)
-    for line in done.stdout.splitlines():
+    try:
+        listing = subprocess.run(["lscpu"], capture_output=True, text=True).stdout
+    except FileNotFoundError:  # no lscpu (macOS)
+        listing = ""
+    for line in listing.splitlines():
         if line.startswith("Model name:"):
             return f"{line.split(':', 1)[1].strip()}, {os.cpu_count()} cores"
     return f"unknown CPU, {os.cpu_count()} cores"
