@@ -262,7 +262,6 @@ def write_photo(name: str, path: Path) -> None:
 def benchmark(settings: Settings, results: Results) -> dict[str, list[tuple[str, dict, dict | None]]]:
     """Run (or take from the results file) every case on every photo; {case: [(photo, paint, primitive)]}."""
     rows: dict[str, list[tuple[str, dict, dict | None]]] = {case: [] for case in settings.cases}
-    folder = settings.runs / results.version
     for name in settings.photos:
         photo = settings.runs / "photos" / f"{name}.png"
         write_photo(name, photo)
@@ -273,39 +272,45 @@ def benchmark(settings: Settings, results: Results) -> dict[str, list[tuple[str,
             size = settings.size or case.size
             peer = None
             if case.peer is not None and settings.primitive is not None:
-                count = settings.strokes or case.peer
-                job = f"{name} | primitive -n {count} -m 5 -r 256 -s {size} -j 2"
-                peer = results.get(job)
-                if peer is None:
-                    print(f"{name:<16} primitive {count:<5}     load {load_average():.2f}", end=" ", flush=True)
-                    out = folder / "primitive" / f"{name}-{count}-{size}.png"
-                    load, when = load_average(), now()
-                    peer = run_primitive(settings.primitive, photo, count, size, out)
-                    image = str(out.relative_to(settings.runs))
-                    peer = results.put(job, {**peer, "image": image, "load": load, "when": when})
-                    print(f"{peer['psnr']:6.2f} dB {peer['seconds']:7.1f} s", flush=True)
+                peer = primitive_result(settings, results, name, settings.strokes or case.peer, size)
             args = paint_args(case, settings.strokes or case.strokes, size, settings.extra)
-            job = f"{name} | paint {' '.join(args)}"
-            result = results.get(job)
-            if result is None:
-                load, when = load_average(), now()
-                print(f"{name:<16} {case_name:<15} load {load:.2f}", end=" ", flush=True)
-                out = folder / case_name / f"{name}-{hashlib.sha1(job.encode()).hexdigest()[:8]}"
-                result = run_paint(photo, args, out)
-                image = str((out / "painting.png").relative_to(settings.runs))
-                result = {**result, "image": image, "case": case_name, "photo": name, "load": load, "when": when}
-                result = results.put(job, result)
-                versus = (
-                    f"  {result['psnr'] - peer['psnr']:+.2f} dB, {result['seconds'] / peer['seconds']:.2f}x"
-                    if peer
-                    else ""
-                )
-                print(
-                    f"{result['psnr']:6.2f} dB {result['seconds']:7.1f} s {result['peak_mb']:6.0f} MB{versus}",
-                    flush=True,
-                )
-            rows[case_name].append((name, result, peer))
+            rows[case_name].append((name, paint_result(settings, results, name, case_name, args), peer))
+            if peer:
+                paint = rows[case_name][-1][1]
+                diff, ratio = paint["psnr"] - peer["psnr"], paint["seconds"] / peer["seconds"]
+                print(f"{name:<16} {case_name:<15} against primitive: {diff:+.2f} dB, {ratio:.2f}x its time")
     return rows
+
+
+def primitive_result(settings: Settings, results: Results, name: str, count: int, size: int) -> dict:
+    """primitive's painting of photo `name`, from the results file or run now (and kept there)."""
+    job = f"{name} | primitive -n {count} -m 5 -r 256 -s {size} -j 2"
+    found = results.get(job)
+    if found is not None:
+        return found
+    load, when = load_average(), now()
+    print(f"{name:<16} primitive {count:<5}    load {load:5.2f}", end=" ", flush=True)
+    out = settings.runs / results.version / "primitive" / f"{name}-{count}-{size}.png"
+    found = run_primitive(settings.primitive, settings.runs / "photos" / f"{name}.png", count, size, out)
+    found = {**found, "image": str(out.relative_to(settings.runs)), "load": load, "when": when}
+    print(f"{found['psnr']:6.2f} dB {found['seconds']:7.1f} s", flush=True)
+    return results.put(job, found)
+
+
+def paint_result(settings: Settings, results: Results, name: str, case_name: str, args: list[str]) -> dict:
+    """paint's painting of photo `name` with `args`, from the results file or run now (and kept there)."""
+    job = f"{name} | paint {' '.join(args)}"
+    found = results.get(job)
+    if found is not None:
+        return found
+    load, when = load_average(), now()
+    print(f"{name:<16} {case_name:<15} load {load:5.2f}", end=" ", flush=True)
+    out = settings.runs / results.version / case_name / f"{name}-{hashlib.sha1(job.encode()).hexdigest()[:8]}"
+    found = run_paint(settings.runs / "photos" / f"{name}.png", args, out)
+    image = str((out / "painting.png").relative_to(settings.runs))
+    found = {**found, "image": image, "case": case_name, "photo": name, "load": load, "when": when}
+    print(f"{found['psnr']:6.2f} dB {found['seconds']:7.1f} s {found['peak_mb']:6.0f} MB", flush=True)
+    return results.put(job, found)
 
 
 def case_table(rows: list[tuple[str, dict, dict | None]]) -> str:
@@ -368,7 +373,7 @@ def report(settings: Settings, results: Results, rows: dict[str, list[tuple[str,
     stamp = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
     lines = [f"## {stamp}, {cpu_model()}, code {results.version}", ""]
     lines.append(
-        f"Measured {whens[0] if whens else '-'} to {whens[-1] if whens else '-'}; highest 1-minute load average "
+        f"Runs started {whens[0] if whens else '-'} to {whens[-1] if whens else '-'}; highest 1-minute load average "
         f"before a run {max(loads, default=0):.2f}"
         + (" (the machine was not idle)" if max(loads, default=0) > BUSY_LOAD else "")
         + ". paint: `--seed 1 --no-animation`, 2 threads, the demo as `paint chelsea.png`; primitive: `-m 5 -r 256 "
