@@ -38,7 +38,7 @@ def sheet(title: str, rows: list[dict], runs: Path) -> Image.Image:
         left = (index % GROUPS_PER_ROW) * (3 * (CELL[0] + GAP) + GAP) + GAP
         peer, paint = row["primitive"], row["paint"]
         cells = [
-            (runs / "photos" / f"{row['photo']}.png", row["photo"]),
+            (runs / "photos" / f"{row['photo']}.png", row["label"]),
             (runs / peer["image"], f"primitive {peer['psnr']:.2f} dB") if peer else (None, "no primitive"),
             (runs / paint["image"], f"paint {paint['psnr']:.2f} dB"),
         ]

@@ -75,3 +75,34 @@ def test_paint_commands_fix_the_seed_and_the_demo_takes_the_defaults():
         "--quality", "fine",
     ]  # fmt: skip
     assert bench.paint_args(bench.CASES["demo"], 500, 512, []) == []
+
+
+def test_a_second_run_of_the_same_code_measures_nothing_again(tmp_path, monkeypatch):
+    calls = []
+
+    def fake_paint(photo: Path, args: list[str], out: Path) -> dict:
+        calls.append(("paint", photo.name, tuple(args)))
+        return {"psnr": 25.0, "ssim": 0.5, "strokes": 1, "seconds": 2.0, "peak_mb": 10.0}
+
+    def fake_primitive(binary: str, photo: Path, count: int, size: int, out: Path) -> dict:
+        calls.append(("primitive", photo.name, count))
+        return {"psnr": 24.0, "ssim": 0.5, "seconds": 4.0, "peak_mb": 5.0}
+
+    monkeypatch.setattr(bench, "run_paint", fake_paint)
+    monkeypatch.setattr(bench, "run_primitive", fake_primitive)
+    settings = bench.Settings(["chelsea", "page"], ["rectangle-300", "oil-1000", "oil-3000", "demo"], "primitive",
+                              tmp_path, None, None, [])  # fmt: skip
+    rows = bench.benchmark(settings, bench.Results(tmp_path / "results.json", "abc123", fresh=False))
+    # primitive once per photo and shape count (oil 3000 is compared with the 1,000 shapes oil 1000 was);
+    # the demo three times, on chelsea only
+    assert sorted(c for c in calls if c[0] == "primitive") == [
+        ("primitive", "chelsea.png", 300), ("primitive", "chelsea.png", 1000),
+        ("primitive", "page.png", 300), ("primitive", "page.png", 1000),
+    ]  # fmt: skip
+    assert [label for label, _, _ in rows["demo"]] == ["chelsea", "chelsea (run 2)", "chelsea (run 3)"]
+    assert [label for label, _, _ in rows["oil-3000"]] == ["chelsea", "page"]
+    assert rows["oil-3000"][0][2]["psnr"] == 24.0 and rows["demo"][0][2] is None
+    assert len(calls) == 4 + 3 * 2 + 3 and (tmp_path / "photos" / "page.png").is_file()
+    calls.clear()
+    again = bench.Results(tmp_path / "results.json", "abc123", fresh=False)
+    assert bench.benchmark(settings, again) == rows and calls == [] and len(again.reused) == 4 + 3 * 2 + 3
