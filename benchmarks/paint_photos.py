@@ -1,5 +1,6 @@
-"""Painter benchmark: paints the benchmark set (benchmarks/photos.py) in each case, side by side with
-fogleman/primitive in the same run, and reports each photo and the median over the set.
+"""Painter benchmark: the photo set of benchmarks/photos.py painted in each case, beside fogleman/primitive.
+
+Both run in the same run; the report gives each photo and the median over the set.
 
 Run it alone on the machine (no other jobs): times are wall seconds of whole processes and the 2-core
 machines we measure on drift with any other load. The 1-minute load average is printed before each run
