@@ -156,3 +156,19 @@ def test_openmp_policy_is_set_by_the_command_not_by_an_import():
     )
     out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, env=env, timeout=60).stdout
     assert out.split() == ["True", "5"]
+
+
+def test_every_setting_has_its_flag_and_the_settings_choices():
+    from dataclasses import fields
+
+    from painter import settings
+    from painter.cli import build_parser
+    from painter.cli.common import flag
+
+    sub = next(a for a in build_parser()._actions if isinstance(a, argparse._SubParsersAction))
+    options = {o: a for a in sub.choices["photo"]._actions for o in a.option_strings}
+    assert {flag(f.name) for f in fields(settings.PaintSettings)} <= set(options)
+    chosen = {"quality": settings.QUALITIES, "device": settings.DEVICES, "renderer": settings.RENDERERS}
+    chosen |= {"animation": settings.ANIMATIONS, "style_mode": settings.STYLE_MODES}
+    for name, choices in chosen.items():
+        assert options[flag(name)].choices is choices, name  # the settings' own tuple, not a copy
