@@ -32,7 +32,7 @@ from painter.canvas import parse_colour, render_painting
 from painter.engine.objective import objective_for
 from painter.engine.painter import Progress, make_painter
 from painter.engine.schedule import ScheduleOptions, Stage, build_schedule
-from painter.images import PhotoSource, load_photo, open_photo, resize_long_side
+from painter.images import PhotoSource, open_photo, resize_long_side
 from painter.metrics import peak_memory_mb, similarity
 from painter.palette import Palette, photo_palette
 from painter.settings import PaintSettings, SettingsError
@@ -93,14 +93,21 @@ class Style:
 
 
 def open_style(
-    settings: PaintSettings, target: torch.Tensor, background, resolution: int, sides: list[int], device
+    settings: PaintSettings,
+    target: torch.Tensor,
+    background,
+    resolution: int,
+    sides: list[int],
+    device,
+    image: PhotoSource | None = None,
 ) -> Style:
-    """Read the style image and weights and build the style term for painting `target` (3, h, w)."""
+    """Read the style image (`image`, else the file settings.style names) and weights and build the style
+    term for painting `target` (3, h, w)."""
     from painter.style_loss import resolve_vgg_path, style_features
     from painter.style_term import STYLE_GROUPS, StyleTerm
 
     try:
-        image = load_photo(settings.style, background)
+        image = open_photo(settings.style if image is None else image, background, name=settings.style)
     except (ValueError, FileNotFoundError) as err:
         raise SettingsError("style", str(err)) from None
     vgg_path = resolve_vgg_path(settings.vgg_weights)
@@ -149,9 +156,17 @@ class PaintJob:
     """One photo being painted. Opening it checks and loads everything (ValueError / FileNotFoundError
     naming the problem); `run()` yields progress; `finish()` at any moment gives the painting so far."""
 
-    def __init__(self, photo: PhotoSource, settings: PaintSettings | None = None, name: str | None = None) -> None:
+    def __init__(
+        self,
+        photo: PhotoSource,
+        settings: PaintSettings | None = None,
+        name: str | None = None,
+        style_image: PhotoSource | None = None,
+    ) -> None:
         """`photo`: a path, the bytes of an image file, a numpy array (H, W, 3) or (H, W), uint8 or float in
-        [0, 1], or a PIL image; `name` says which photo in error messages (default: its path or its kind)."""
+        [0, 1], or a PIL image; `name` says which photo in error messages (default: its path or its kind).
+        `style_image`: the content of the style image settings.style names, given any of those ways (a
+        batch worker has its bytes, not the file)."""
         self.started = time.perf_counter()
         self.settings = settings = settings or PaintSettings()
         self.brush = brushes.get_brush(settings.brush)
@@ -165,7 +180,7 @@ class PaintJob:
         self.style: Style | None = None
         if settings.style is not None:
             sides = [stage.grid.side for stage in self.schedule if stage.kind == "block"]  # coarse to fine
-            self.style = open_style(settings, target, self.background, self.resolution, sides, self.device)
+            self.style = open_style(settings, target, self.background, self.resolution, sides, self.device, style_image)
         scored = self.style is not None and self.style.term.weight > 0  # weight 0: scored, not optimised
         objective = objective_for(
             self.brush, **({"style": self.style.term, "style_groups": self.style.groups} if scored else {})

@@ -14,12 +14,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from painter.colours import parse_colour
+from painter.engine.presets import QUALITIES  # torch-free, like every import here
 from painter.limits import MAX_IMAGE_SIDE
 from painter.limits import MAX_STROKES as MAX_FILE_STROKES
 
 # The choices of the fields below: the command line and the web page offer exactly these. This module
 # imports nothing heavy (no torch), so that `paint --help` and a bad option answer at once.
-QUALITIES = ("draft", "normal", "fine")  # the optimiser presets, fastest first (painter_config knows each)
 RENDERERS = ("neural", "exact")
 DEVICES = ("auto", "cpu", "cuda")
 STYLE_MODES = ("all", "colour")

@@ -94,13 +94,13 @@ def number(
         too_low = low is not None and (value <= low if above else value < low)
         too_high = high is not None and value > high
         if too_low or too_high:
+            of = "" if kind is int else "of "  # "a number of at least 0", "at least 1"
             if low is not None and high is not None:
                 raise argparse.ArgumentTypeError(f"must be {prefix}between {low:g} and {high:g}, got {text}")
             if too_low:
-                raise argparse.ArgumentTypeError(
-                    f"must be {prefix}{'more than' if above else 'at least'} {low:g}, got {text}"
-                )
-            raise argparse.ArgumentTypeError(f"must be {prefix}at most {high:g}, got {text}")
+                relation = "more than" if above else f"{of}at least"
+                raise argparse.ArgumentTypeError(f"must be {prefix}{relation} {low:g}, got {text}")
+            raise argparse.ArgumentTypeError(f"must be {prefix}{of}at most {high:g}, got {text}")
         return value
 
     read.__name__ = noun  # argparse names the type by it in its own messages

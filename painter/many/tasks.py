@@ -10,9 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from pathlib import Path
 
-from painter.leftovers import scratch_folder
 from painter.settings import PaintSettings
 
 # report(done, total): how far the current task is, in optimiser steps.
@@ -60,27 +58,17 @@ def paint_photo(task: PhotoTask, report: Report | None = None) -> TaskResult:
     from painter.job import PaintJob
 
     set_threads(task.threads)
-    with scratch_folder("paint-task-") as scratch:  # the style image's copy: cleared after a kill too
-        settings = task.settings
-        if task.style is not None and settings.style is not None:
-            style = Path(scratch) / "style" / Path(settings.style).name
-            style.parent.mkdir()
-            style.write_bytes(task.style)
-            settings = settings.replace(style=str(style))
-        try:
-            job = PaintJob(task.data, settings, name=task.name)
-            total = job.total_steps
-            for done, _ in enumerate(job.run(), start=1):
-                if report is not None:
-                    report(done, total)
-            result = job.finish()
-        except Exception as err:  # noqa: BLE001 - one photo's failure, whatever it is, is reported, not raised
-            message = user_error(err)
-            if settings.style is not None:
-                message = message.replace(settings.style, task.settings.style or "")
-            return TaskResult(task.name, error=message)
+    try:
+        job = PaintJob(task.data, task.settings, name=task.name, style_image=task.style)
+        total = job.total_steps
+        for done, _ in enumerate(job.run(), start=1):
+            if report is not None:
+                report(done, total)
+        result = job.finish()
+    except Exception as err:  # noqa: BLE001 - one photo's failure, whatever it is, is reported, not raised
+        return TaskResult(task.name, error=user_error(err))
     import torch
 
-    # The settings as given, not the scratch paths; and the torch threads, which change the strokes.
+    # The torch threads change the strokes: recorded, so that runs on different runners can be compared.
     metrics = dict(result.metrics, settings=task.settings.to_dict(), threads=torch.get_num_threads())
     return TaskResult(task.name, result.painting.to_dict(), metrics)

@@ -26,13 +26,13 @@ ROOT = Path(__file__).resolve().parent.parent.parent
         (number(int, 1), "0", "must be at least 1, got 0"),
         (number(int, 1), "2.5", "expected a whole number, got '2.5'"),
         (number(int, 0, 65535), "70000", "must be between 0 and 65535, got 70000"),
-        (number(float, 0), "-1", "must be a number at least 0, got -1"),
+        (number(float, 0), "-1", "must be a number of at least 0, got -1"),
         (number(float, 0), "inf", "expected a number, got 'inf'"),
         (number(float, 0), "nan", "expected a number, got 'nan'"),
         (number(float, 0, above=True), "0", "must be a number more than 0, got 0"),
         (number(float, 0, 1, what="a share between 0 and 1"), "x", "expected a share between 0 and 1, got 'x'"),
         (number(float, 0, 1), "1.5", "must be a number between 0 and 1, got 1.5"),
-        (number(float, high=2), "3", "must be a number at most 2, got 3"),
+        (number(float, high=2), "3", "must be a number of at most 2, got 3"),
         (number(float), "inf", float("inf")),  # unbounded: the library it is for names its own limits
         (number(float, what="seconds"), "soon", "expected seconds, got 'soon'"),
     ],
@@ -156,3 +156,19 @@ def test_openmp_policy_is_set_by_the_command_not_by_an_import():
     )
     out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, env=env, timeout=60).stdout
     assert out.split() == ["True", "5"]
+
+
+def test_every_setting_has_its_flag_and_the_settings_choices():
+    from dataclasses import fields
+
+    from painter import settings
+    from painter.cli import build_parser
+    from painter.cli.common import flag
+
+    sub = next(a for a in build_parser()._actions if isinstance(a, argparse._SubParsersAction))
+    options = {o: a for a in sub.choices["photo"]._actions for o in a.option_strings}
+    assert {flag(f.name) for f in fields(settings.PaintSettings)} <= set(options)
+    chosen = {"quality": settings.QUALITIES, "device": settings.DEVICES, "renderer": settings.RENDERERS}
+    chosen |= {"animation": settings.ANIMATIONS, "style_mode": settings.STYLE_MODES}
+    for name, choices in chosen.items():
+        assert options[flag(name)].choices is choices, name  # the settings' own tuple, not a copy
