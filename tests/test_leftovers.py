@@ -120,3 +120,24 @@ def test_a_run_killed_while_writing_leaves_nothing_the_next_run_keeps(tmp_path):
     assert time.monotonic() - started < 5
     assert sorted(p.name for p in tmp_path.iterdir()) == ["out", "tmp"]
     assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["painting.png"]
+
+
+def test_a_killed_servers_folder_of_uploads_is_cleared_by_the_next(tmp_path, monkeypatch):
+    from painter.web import WebServer
+
+    code = (
+        "from painter.web import WebServer\nserver = WebServer('127.0.0.1', 0)\n"
+        "(server.folder / 'uploads').mkdir()\n(server.folder / 'uploads' / 'photo').write_bytes(b'a photo')\n"
+        "print('ready', flush=True)\nserver.serve_forever()\n"
+    )
+    (tmp_path / "tmp").mkdir()
+    killed_while(code, tmp_path)
+    (dead,) = (tmp_path / "tmp").iterdir()
+    assert dead.name.startswith("paint-serve-") and (dead / "uploads" / "photo").exists()
+    monkeypatch.setattr("tempfile.tempdir", str(tmp_path / "tmp"))
+    server = WebServer("127.0.0.1", 0)
+    try:
+        assert [p.name for p in (tmp_path / "tmp").iterdir()] == [server.folder.name]
+    finally:
+        server.close()
+    assert list((tmp_path / "tmp").iterdir()) == []

@@ -29,6 +29,7 @@ from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlsplit
 
 import brushes
+from painter import leftovers
 from painter.files import json_text
 from painter.settings import QUALITIES, SettingsError, defaults, shown
 from painter.web.jobs import RESULT_FILES, JobQueue, QueueFull, WebJob, label, settings_from_options
@@ -123,7 +124,12 @@ class WebServer:
         if not 0 <= port <= 65535:
             raise ValueError(f"the port must be from 0 to 65535, got {port}")
         self.owns_folder = folder is None
-        self.folder = Path(tempfile.mkdtemp(prefix="paint-serve-") if folder is None else folder).resolve()
+        self._held = None
+        if folder is None:  # uploads are copies of people's photos: a killed server's folder is cleared later
+            temp = Path(tempfile.gettempdir())
+            leftovers.clear_scratch(temp)
+            folder, self._held = leftovers.make_held_folder(temp, "paint-serve-")
+        self.folder = Path(folder).resolve()
         self.folder.mkdir(parents=True, exist_ok=True)
         self.limits = limits or Limits()
         self.uploads: dict[str, Upload] = {}
@@ -175,6 +181,8 @@ class WebServer:
     def _remove_folder(self) -> None:
         if self.owns_folder:
             shutil.rmtree(self.folder, ignore_errors=True)
+        if self._held is not None:
+            self._held.release()
 
     # ---- what the handler asks of the application ----------------------------------------------------
     def config(self) -> dict:
