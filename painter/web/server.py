@@ -28,6 +28,8 @@ from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlsplit
 
 import brushes
+from painter.animation import ANIMATIONS
+from painter.palette import MAX_COLOURS
 from painter.settings import QUALITIES, SettingsError, defaults
 from painter.web.jobs import RESULT_FILES, JobQueue, QueueFull, WebJob, label, settings_from_options
 from painter.web.uploads import Limits, Upload, UploadError, keep_upload
@@ -43,11 +45,15 @@ CONTENT_TYPES = {
     ".svg": "image/svg+xml",
     ".json": "application/json",
     ".gif": "image/gif",
+    ".mp4": "video/mp4",
     ".gcode": "text/plain",
     ".hpgl": "text/plain",
 }
 PLOT_FORMATS = {"gcode": ".gcode", "svg": ".plot.svg", "hpgl": ".hpgl"}  # format -> file suffix
 PAPERS = ("a4", "a3", "letter")
+# How a download is named after the photo: `cat-oilpaint-animated.svg` beside `cat-oilpaint.svg`.
+DOWNLOAD_SUFFIXES = {"photo.png": "-photo.png", "painting-animated.svg": "-animated.svg"}
+PAGE_DEFAULTS = ("brush", "strokes", "size", "canvas", "quality", "seed", "animation")  # the form starts with these
 MAX_PENS = 16  # more pens than any plotter's carousel; k-means on stroke colours stays quick
 MAX_JSON_BYTES = 64_000  # a job's options are a few hundred bytes
 KEEP_ALIVE_S = 15.0  # an idle event stream sends a comment this often, so proxies and browsers keep it open
@@ -135,8 +141,11 @@ class WebServer:
         d = defaults()
         return {
             "brushes": [{"name": b.name, "description": b.description} for b in brushes.all_brushes()],
-            "defaults": {name: d[name] for name in ("brush", "strokes", "size", "canvas", "quality", "seed")},
+            "defaults": {name: d[name] for name in PAGE_DEFAULTS},
             "qualities": list(QUALITIES),
+            "animations": list(ANIMATIONS),
+            "max_colours": MAX_COLOURS,
+            "workers": self.queue.workers,
             "limits": self.limits.to_dict(),
             "plot_formats": list(PLOT_FORMATS),
             "papers": list(PAPERS),
@@ -419,7 +428,7 @@ class Handler(BaseHTTPRequestHandler):
             self.send_json({"error": f"This painting has no file {name!r}."}, HTTPStatus.NOT_FOUND)
             return
         suffix = Path(name).suffix
-        shown = download_name(found, "-photo.png" if name == "photo.png" else suffix)
+        shown = download_name(found, DOWNLOAD_SUFFIXES.get(name, suffix))
         headers = {"Content-Disposition": f'attachment; filename="{shown}"'}
         self.send_bytes(path.read_bytes(), CONTENT_TYPES.get(suffix, "application/octet-stream"), 200, headers)
 
