@@ -8,6 +8,7 @@ Every change wakes whoever waits on the queue's condition (the page's event stre
 
 from __future__ import annotations
 
+import functools
 import io
 import secrets
 import sys
@@ -15,6 +16,7 @@ import threading
 import time
 import traceback
 from collections import deque
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -267,7 +269,7 @@ class JobQueue:
                 job.state = "painting"
                 self._touch()
             try:
-                self._paint(job)
+                paint(job, functools.partial(self._update, job))
             except (ValueError, FileNotFoundError) as err:  # the inputs, found when the job opens
                 message = err.named(label) if isinstance(err, SettingsError) else str(err)
                 self._update(job, state="failed", error=message)
@@ -275,55 +277,57 @@ class JobQueue:
                 traceback.print_exc(file=sys.stderr)
                 self._update(job, state="failed", error=f"Painting failed: {type(err).__name__}: {err}")
 
-    def _paint(self, job: WebJob) -> None:
-        from painter.job import PaintJob
 
-        paint_job = PaintJob(job.photo.path, job.settings)
-        stages = _schedule(paint_job)
-        width, height = _fit_size(paint_job)
-        side = min(FRAME_SIDE, max(width, height))
-        blank = blank_canvas(*_painting(paint_job).size_at(side), paint_job.background)
-        self._update(job, frame=frame_png(blank), frames=1)  # the bare canvas, until the first strokes
-        clock, eta, started = FrameClock(), Eta(stages), time.perf_counter()
-        for done, progress in enumerate(paint_job.run(), start=1):
-            stage, stage_step, kind = _where(progress, done)
-            seconds_left = eta.update(stage, stage_step)
-            state = {
-                "step": done,
-                "steps": sum(steps for steps, _ in stages),
-                "kind": kind,  # block: a layer of blocks; canvas: the whole canvas at once
-                "level": progress.level,
-                "levels": progress.levels,
-                "strokes": progress.strokes,
-                "loss": round(progress.loss, 6),
-                "elapsed_s": round(time.perf_counter() - started, 1),
-                "eta_s": None if seconds_left is None else round(seconds_left, 1),
-            }
-            if clock.due():
-                begun = time.perf_counter()
-                frame = frame_png(render_painting(_painting(paint_job), side))
-                clock.drew(time.perf_counter() - begun)
-                self._update(job, progress=state, frame=frame, frames=job.frames + 1)
-            else:
-                self._update(job, progress=state)
-            if job.cancel.is_set():
-                break  # the painting so far stays valid: finish() below keeps it
-        stopped = job.cancel.is_set()
-        self._update(job, state="saving")  # the final render and the files take a while: the page says so
-        result = paint_job.finish(interrupted=stopped)
-        result.save(job.files)
-        photo = resize_long_side(result.photo, max(result.image.shape[1:]))  # beside the painting, same size
-        write_bytes_atomic(job.files / "photo.png", frame_png(photo))
-        metrics = {key: result.metrics[key] for key in ("psnr", "ssim", "strokes", "seconds", "interrupted")}
-        metrics["likeness"] = likeness(metrics["psnr"])
-        metrics["palette"] = result.metrics["run"].get("palette")  # the colours painted with, if limited
-        self._update(
-            job,
-            state="stopped" if stopped else "done",
-            metrics=metrics,
-            frame=frame_png(render_painting(result.painting, side)),
-            frames=job.frames + 1,
-        )
+def paint(job: WebJob, update: Callable[..., None]) -> None:
+    """Paint `job` with the library's PaintJob, telling `update(**changes)` every change of its fields: progress
+    and live frames after each step, then "saving", then the result."""
+    from painter.job import PaintJob
+
+    paint_job = PaintJob(job.photo.path, job.settings)
+    stages = _schedule(paint_job)
+    width, height = _fit_size(paint_job)
+    side = min(FRAME_SIDE, max(width, height))
+    blank = blank_canvas(*_painting(paint_job).size_at(side), paint_job.background)
+    update(frame=frame_png(blank), frames=1)  # the bare canvas, until the first strokes
+    clock, eta, started = FrameClock(), Eta(stages), time.perf_counter()
+    for done, progress in enumerate(paint_job.run(), start=1):
+        stage, stage_step, kind = _where(progress, done)
+        seconds_left = eta.update(stage, stage_step)
+        state = {
+            "step": done,
+            "steps": sum(steps for steps, _ in stages),
+            "kind": kind,  # block: a layer of blocks; canvas: the whole canvas at once
+            "level": progress.level,
+            "levels": progress.levels,
+            "strokes": progress.strokes,
+            "loss": round(progress.loss, 6),
+            "elapsed_s": round(time.perf_counter() - started, 1),
+            "eta_s": None if seconds_left is None else round(seconds_left, 1),
+        }
+        if clock.due():
+            begun = time.perf_counter()
+            frame = frame_png(render_painting(_painting(paint_job), side))
+            clock.drew(time.perf_counter() - begun)
+            update(progress=state, frame=frame, frames=job.frames + 1)
+        else:
+            update(progress=state)
+        if job.cancel.is_set():
+            break  # the painting so far stays valid: finish() below keeps it
+    stopped = job.cancel.is_set()
+    update(state="saving")  # the final render and the files take a while: the page says so
+    result = paint_job.finish(interrupted=stopped)
+    result.save(job.files)
+    photo = resize_long_side(result.photo, max(result.image.shape[1:]))  # beside the painting, same size
+    write_bytes_atomic(job.files / "photo.png", frame_png(photo))
+    metrics = {key: result.metrics[key] for key in ("psnr", "ssim", "strokes", "seconds", "interrupted")}
+    metrics["likeness"] = likeness(metrics["psnr"])
+    metrics["palette"] = result.metrics["run"].get("palette")  # the colours painted with, if limited
+    update(
+        state="stopped" if stopped else "done",
+        metrics=metrics,
+        frame=frame_png(render_painting(result.painting, side)),
+        frames=job.frames + 1,
+    )
 
 
 # ---- the engine's schedule (issue 18's API), read the same way whether or not it is there yet ---------------
