@@ -285,17 +285,22 @@ def paint(job: WebJob, update: Callable[..., None]) -> None:
 
     paint_job = PaintJob(job.photo.path, job.settings)
     stages = _schedule(paint_job)
+    total = paint_job.total_steps
     width, height = _fit_size(paint_job)
     side = min(FRAME_SIDE, max(width, height))
     blank = blank_canvas(*_painting(paint_job).size_at(side), paint_job.background)
     update(frame=frame_png(blank), frames=1)  # the bare canvas, until the first strokes
-    clock, eta, started = FrameClock(), Eta(stages), time.perf_counter()
+    clock, started = FrameClock(), time.perf_counter()
+    eta = Eta(stages) if stages else None
     for done, progress in enumerate(paint_job.run(), start=1):
         stage, stage_step, kind = _where(progress, done)
-        seconds_left = eta.update(stage, stage_step)
+        if stages is None and kind == "canvas":  # an engine without a schedule: its last stage is the canvas pass
+            eta = eta or Eta([(progress.steps, 1.0)])
+            stage, stage_step = 0, progress.step
+        seconds_left = eta.update(stage, stage_step) if eta else None
         state = {
             "step": done,
-            "steps": sum(steps for steps, _ in stages),
+            "steps": total,
             "kind": kind,  # block: a layer of blocks; canvas: the whole canvas at once
             "level": progress.level,
             "levels": progress.levels,
@@ -331,12 +336,12 @@ def paint(job: WebJob, update: Callable[..., None]) -> None:
 
 
 # ---- the engine's schedule (issue 18's API), read the same way whether or not it is there yet ---------------
-def _schedule(paint_job) -> list[tuple[int, float]]:
-    """(steps, relative cost of one step) of each stage of the job's schedule."""
+def _schedule(paint_job) -> list[tuple[int, float]] | None:
+    """(steps, relative cost of one step) of each stage of the job's schedule; None for an engine without one,
+    whose time left is then said only in its last stage (steps of different stages cost too differently to
+    add up without their costs)."""
     schedule = getattr(paint_job, "schedule", None)
-    if schedule is None:
-        return [(paint_job.total_steps, 1.0)]
-    return [(stage.steps, stage.cost) for stage in schedule]
+    return None if schedule is None else [(stage.steps, stage.cost) for stage in schedule]
 
 
 def _where(progress, done: int) -> tuple[int, int, str]:
