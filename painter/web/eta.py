@@ -23,15 +23,16 @@ class Eta:
 
     The pace (seconds per unit of cost) is the current stage's own once it has MIN_STAGE_STEPS timed
     steps (a stage's real cost can differ from its estimate, and the latest pace is the best guess for
-    what follows), and the whole painting's so far before that."""
+    what follows), and the whole painting's so far before that. Both count from a report: the first one
+    is the baseline, so the clock may be made at any time before it."""
 
     def __init__(self, stages: list[tuple[int, float]], clock: Callable[[], float] = time.perf_counter) -> None:
         assert stages and all(steps >= 0 and cost > 0 for steps, cost in stages), stages
         self.stages = stages
         self.clock = clock
-        self.started = clock()
+        self.first: tuple[float, float] | None = None  # (time, units done) of the first report
         self.stage = -1
-        self.stage_started = self.started  # when the current stage's first step was reported
+        self.stage_started = 0.0  # when the current stage's first step was reported
         self.stage_first = 0  # the stage step reported at that time
 
     def units_done(self, stage: int, stage_step: int) -> float:
@@ -45,16 +46,17 @@ class Eta:
 
     def update(self, stage: int, stage_step: int) -> float | None:
         """Seconds left after step `stage_step` (1-based) of `stage` (0-based); None before any pace is known."""
-        now = self.clock()
+        now, done = self.clock(), self.units_done(stage, stage_step)
         if stage != self.stage:
             self.stage, self.stage_started, self.stage_first = stage, now, stage_step
-        left = self.units_left(stage, stage_step)
+        if self.first is None:
+            self.first = (now, done)
+            return None
         timed = stage_step - self.stage_first  # steps of this stage timed from its first report
         if timed >= MIN_STAGE_STEPS:
             pace = (now - self.stage_started) / (timed * self.stages[stage][1])
+        elif done > self.first[1]:
+            pace = (now - self.first[0]) / (done - self.first[1])
         else:
-            done = self.units_done(stage, stage_step)
-            if done <= 0 or now <= self.started:
-                return None
-            pace = (now - self.started) / done
-        return max(0.0, left * pace)
+            return None
+        return max(0.0, self.units_left(stage, stage_step) * pace)

@@ -294,9 +294,6 @@ def paint(job: WebJob, update: Callable[..., None]) -> None:
     eta = Eta(stages) if stages else None
     for done, progress in enumerate(paint_job.run(), start=1):
         stage, stage_step, kind = _where(progress, done)
-        if stages is None and kind == "canvas":  # an engine without a schedule: its last stage is the canvas pass
-            eta = eta or Eta([(progress.steps, 1.0)])
-            stage, stage_step = 0, progress.step
         seconds_left = eta.update(stage, stage_step) if eta else None
         state = {
             "step": done,
@@ -338,8 +335,9 @@ def paint(job: WebJob, update: Callable[..., None]) -> None:
 # ---- the engine's schedule (issue 18's API), read the same way whether or not it is there yet ---------------
 def _schedule(paint_job) -> list[tuple[int, float]] | None:
     """(steps, relative cost of one step) of each stage of the job's schedule; None for an engine without one,
-    whose time left is then said only in its last stage (steps of different stages cost too differently to
-    add up without their costs)."""
+    which then gets no ETA: its stages' steps cost too differently to add up without their costs (measured
+    on 100 oil strokes at 128 px: its whole-canvas pass, network and exact steps reported as one, was said
+    to have 9.5 s left with 29.8 s left)."""
     schedule = getattr(paint_job, "schedule", None)
     return None if schedule is None else [(stage.steps, stage.cost) for stage in schedule]
 

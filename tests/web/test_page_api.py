@@ -53,12 +53,13 @@ def test_eta_weights_the_steps_left_by_their_stage_cost_and_follows_the_measured
             assert said == pytest.approx(left, rel=1e-6)
 
 
-def test_eta_says_nothing_before_a_step_is_timed():
+def test_eta_says_nothing_before_a_step_is_timed_and_counts_from_the_first_report():
     clock = FakeClock()
     eta = Eta([(5, 1.0)], clock)
-    assert eta.update(0, 0) is None
+    clock.now += 30.0  # made long before the painting starts: that wait is no step's time
+    assert eta.update(0, 1) is None  # the baseline
     clock.now += 2.0
-    assert eta.update(0, 1) == pytest.approx(8.0)
+    assert eta.update(0, 2) == pytest.approx(6.0)  # 3 steps left at 2 s a step
 
 
 # ---- likeness in words -----------------------------------------------------------------------------------
