@@ -180,7 +180,7 @@ def paint_with_progress(job, quiet: bool) -> str | None:
     stopped = None
     try:
         for progress in job.run():
-            stage = progress.stage if progress.stage != "level" else f"level {progress.level}/{progress.levels}"
+            stage = "whole canvas" if progress.kind == "canvas" else f"level {progress.level}/{progress.levels}"
             bar.set_description(stage)
             bar.set_postfix(strokes=progress.strokes, loss=f"{progress.loss:.4f}", refresh=False)
             bar.update(1)

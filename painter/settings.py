@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from painter.animation import ANIMATIONS
 from painter.canvas import parse_colour
-from painter.progressive import QUALITIES
+from painter.engine.presets import QUALITIES
 from painter.strokes import MAX_IMAGE_SIDE
 from painter.strokes import MAX_STROKES as MAX_FILE_STROKES
 
@@ -54,7 +54,7 @@ class PaintSettings:
 
     brush: str = "oilpaint"  # the brush people expect of a painting; `paint brushes` lists the others
     strokes: int = 500  # a recognisable painting with visible strokes; detail needs thousands
-    quality: str = "normal"  # draft | normal | fine: optimiser effort per stroke (see painter.progressive)
+    quality: str = "normal"  # draft | normal | fine: optimiser effort per stroke (see painter.engine.presets)
     size: int = 512  # long side, px, the strokes are fitted at: detail costs time as the square of it
     render_size: int | None = None  # long side of the final PNG and SVG (None: `size`); strokes redraw sharp
     canvas: str = "white"  # the ground: white paper, "black" or "#rrggbb"

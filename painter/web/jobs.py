@@ -284,21 +284,19 @@ def paint(job: WebJob, update: Callable[..., None]) -> None:
     from painter.job import PaintJob
 
     paint_job = PaintJob(job.photo.path, job.settings)
-    stages = _schedule(paint_job)
-    total = paint_job.total_steps
-    width, height = _fit_size(paint_job)
-    side = min(FRAME_SIDE, max(width, height))
-    blank = blank_canvas(*_painting(paint_job).size_at(side), paint_job.background)
+    side = min(FRAME_SIDE, max(paint_job.fit_size))
+    blank = blank_canvas(*paint_job.painting().size_at(side), paint_job.background)
     update(frame=frame_png(blank), frames=1)  # the bare canvas, until the first strokes
     clock, started = FrameClock(), time.perf_counter()
-    eta = Eta(stages) if stages else None
-    for done, progress in enumerate(paint_job.run(), start=1):
-        stage, stage_step, kind = _where(progress, done)
-        seconds_left = eta.update(stage, stage_step) if eta else None
+    eta = Eta([(stage.steps, stage.cost) for stage in paint_job.schedule])
+    for progress in paint_job.run():
+        seconds_left = eta.update(progress.stage, progress.stage_step)
         state = {
-            "step": done,
-            "steps": total,
-            "kind": kind,  # block: a layer of blocks; canvas: the whole canvas at once
+            "step": progress.step,
+            "steps": progress.steps,
+            "stage": progress.stage,
+            "stages": len(paint_job.schedule),
+            "kind": progress.kind,  # block: a layer of blocks; canvas: the whole canvas at once
             "level": progress.level,
             "levels": progress.levels,
             "strokes": progress.strokes,
@@ -308,7 +306,7 @@ def paint(job: WebJob, update: Callable[..., None]) -> None:
         }
         if clock.due():
             begun = time.perf_counter()
-            frame = frame_png(render_painting(_painting(paint_job), side))
+            frame = frame_png(render_painting(paint_job.painting(), side))
             clock.drew(time.perf_counter() - begun)
             update(progress=state, frame=frame, frames=job.frames + 1)
         else:
@@ -330,35 +328,6 @@ def paint(job: WebJob, update: Callable[..., None]) -> None:
         frame=frame_png(render_painting(result.painting, side)),
         frames=job.frames + 1,
     )
-
-
-# ---- the engine's schedule (issue 18's API), read the same way whether or not it is there yet ---------------
-def _schedule(paint_job) -> list[tuple[int, float]] | None:
-    """(steps, relative cost of one step) of each stage of the job's schedule; None for an engine without one,
-    which then gets no ETA: its stages' steps cost too differently to add up without their costs (measured
-    on 100 oil strokes at 128 px: its whole-canvas pass, network and exact steps reported as one, was said
-    to have 9.5 s left with 29.8 s left)."""
-    schedule = getattr(paint_job, "schedule", None)
-    return None if schedule is None else [(stage.steps, stage.cost) for stage in schedule]
-
-
-def _where(progress, done: int) -> tuple[int, int, str]:
-    """(stage index, step within the stage, its kind) of a progress report, `done` steps into the painting."""
-    if hasattr(progress, "stage_step"):
-        return progress.stage, progress.stage_step, progress.kind
-    return 0, done, "canvas" if progress.stage == "refine" else "block"
-
-
-def _fit_size(paint_job) -> tuple[int, int]:
-    """(width, height) in px the strokes are fitted at."""
-    if hasattr(paint_job, "fit_size"):
-        return paint_job.fit_size
-    return paint_job.painter.width, paint_job.painter.height
-
-
-def _painting(paint_job):
-    """The painting so far."""
-    return paint_job.painting() if hasattr(paint_job, "painting") else paint_job.painter.painting()
 
 
 def frame_png(image) -> bytes:

@@ -15,7 +15,6 @@ import numpy as np
 from conftest import psnr
 
 from painter.animation import video_size
-from painter.job import PaintJob
 from web.test_browser import download, job_state, load_painting_bytes, open_page
 
 # Every text the status line and the ETA show, recorded as they change (polling would miss short states).
@@ -53,10 +52,7 @@ def test_own_colours_download_size_video_and_animated_svg_likeness_saving_and_et
     # The files' wait is named, with what is being written; nothing said "waiting" with nothing ahead.
     assert "Saving the files (PNG, SVG, GIF, MP4, animated SVG)…" in seen["status"]
     assert not any("Waiting" in text for text in seen["status"])
-    if hasattr(PaintJob, "schedule"):  # the engine's stages with their costs (issue 18): the ETA weights them
-        assert any(text.endswith(" left") for text in seen["eta"])  # shown while it painted
-    else:  # without them no ETA is given rather than a wrong one (see painter.web.jobs._schedule)
-        assert not any(seen["eta"])
+    assert any(text.endswith(" left") for text in seen["eta"])  # the ETA was shown while it painted
 
     m = job["metrics"]
     assert page.text_content("#stat-likeness") == m["likeness"]  # in words, the figure beside it
