@@ -64,7 +64,7 @@ FRAME_SIDE = 320  # long side of the live frames: the page shows them about this
 FRAME_GAP = 0.2  # seconds between live frames at least: five a second looks smooth for a picture that grows
 FRAME_SHARE = 0.2  # and drawing frames may take at most this share of the painting's time
 # PSNR against the photo, in plain words. The default painting (500 oil strokes at 512 px) scores about
-# 26.8 dB and 3,000 fine strokes about 30.6 dB (README benchmarks); below 16 dB only the large shapes and
+# 26.8 dB and 3,000 fine strokes about 30.6 dB (docs/benchmarks.md); below 16 dB only the large shapes and
 # colours are there.
 LIKENESS = ((30.0, "Very close"), (26.0, "Close"), (22.0, "Good"), (18.0, "Fair"), (16.0, "Loose"))
 
