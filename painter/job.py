@@ -32,7 +32,7 @@ from painter.canvas import parse_colour, render_painting
 from painter.engine.objective import objective_for
 from painter.engine.painter import Progress, make_painter
 from painter.engine.schedule import ScheduleOptions, Stage, build_schedule
-from painter.images import load_photo, resize_long_side
+from painter.images import PhotoSource, open_photo, resize_long_side
 from painter.metrics import peak_memory_mb, similarity
 from painter.palette import Palette, photo_palette
 from painter.settings import PaintSettings, SettingsError
@@ -93,14 +93,21 @@ class Style:
 
 
 def open_style(
-    settings: PaintSettings, target: torch.Tensor, background, resolution: int, sides: list[int], device
+    settings: PaintSettings,
+    target: torch.Tensor,
+    background,
+    resolution: int,
+    sides: list[int],
+    device,
+    image: PhotoSource | None = None,
 ) -> Style:
-    """Read the style image and weights and build the style term for painting `target` (3, h, w)."""
+    """Read the style image (`image`, else the file settings.style names) and weights and build the style
+    term for painting `target` (3, h, w)."""
     from painter.style_loss import resolve_vgg_path, style_features
     from painter.style_term import STYLE_GROUPS, StyleTerm
 
     try:
-        image = load_photo(settings.style, background)
+        image = open_photo(settings.style if image is None else image, background, name=settings.style)
     except (ValueError, FileNotFoundError) as err:
         raise SettingsError("style", str(err)) from None
     vgg_path = resolve_vgg_path(settings.vgg_weights)
@@ -130,6 +137,14 @@ class PaintResult:
 
         return save_result(self, Path(folder))
 
+    def _repr_png_(self) -> bytes:
+        """The painting as PNG bytes: a notebook shows a result by itself."""
+        import imageio.v3 as iio
+
+        from painter.files import to_uint8
+
+        return iio.imwrite("<bytes>", to_uint8(self.image), extension=".png")
+
     def write(self, path: str | Path) -> Path:
         """Write one file, its kind chosen by the extension (see painter.output_folder.SINGLE_FILES)."""
         from painter.output_folder import write_single
@@ -141,13 +156,23 @@ class PaintJob:
     """One photo being painted. Opening it checks and loads everything (ValueError / FileNotFoundError
     naming the problem); `run()` yields progress; `finish()` at any moment gives the painting so far."""
 
-    def __init__(self, photo: str | Path, settings: PaintSettings | None = None) -> None:
+    def __init__(
+        self,
+        photo: PhotoSource,
+        settings: PaintSettings | None = None,
+        name: str | None = None,
+        style_image: PhotoSource | None = None,
+    ) -> None:
+        """`photo`: a path, the bytes of an image file, a numpy array (H, W, 3) or (H, W), uint8 or float in
+        [0, 1], or a PIL image; `name` says which photo in error messages (default: its path or its kind).
+        `style_image`: the content of the style image settings.style names, given any of those ways (a
+        batch worker has its bytes, not the file)."""
         self.started = time.perf_counter()
         self.settings = settings = settings or PaintSettings()
         self.brush = brushes.get_brush(settings.brush)
         self.background = parse_colour(settings.canvas)
         self.device = open_device(settings.device)
-        self.photo = load_photo(photo, self.background, max_side=max(settings.size, settings.output_size))
+        self.photo = open_photo(photo, self.background, max_side=max(settings.size, settings.output_size), name=name)
         target = resize_long_side(self.photo, settings.size)
         net, self.resolution = open_renderer(self.brush, settings, self.device)
         options = ScheduleOptions(settings.quality, neural=net is not None, steps=settings.steps)
@@ -155,7 +180,7 @@ class PaintJob:
         self.style: Style | None = None
         if settings.style is not None:
             sides = [stage.grid.side for stage in self.schedule if stage.kind == "block"]  # coarse to fine
-            self.style = open_style(settings, target, self.background, self.resolution, sides, self.device)
+            self.style = open_style(settings, target, self.background, self.resolution, sides, self.device, style_image)
         scored = self.style is not None and self.style.term.weight > 0  # weight 0: scored, not optimised
         objective = objective_for(
             self.brush, **({"style": self.style.term, "style_groups": self.style.groups} if scored else {})
@@ -224,13 +249,17 @@ class PaintJob:
 
 
 def paint(
-    photo: str | Path, settings: PaintSettings | None = None, progress: Callable[[Progress], None] | None = None
+    photo: PhotoSource,
+    settings: PaintSettings | None = None,
+    progress: Callable[[Progress], None] | None = None,
+    name: str | None = None,
 ) -> PaintResult:
-    """Paint a photo: the painting and its metrics. `progress` is called after every optimiser step.
+    """Paint a photo (a path, image bytes, a numpy array or a PIL image; see PaintJob): the painting and its
+    metrics. `progress` is called after every optimiser step.
 
     Example: ``paint("cat.jpg", PaintSettings(brush="markerpen", strokes=800)).save("out/cat")``.
     """
-    job = PaintJob(photo, settings)
+    job = PaintJob(photo, settings, name)
     for step in job.run():
         if progress is not None:
             progress(step)
