@@ -24,10 +24,10 @@ import imageio.v3 as iio
 
 import brushes
 from painter.canvas import blank_canvas, render_painting
+from painter.cli.progress import Clock  # the command line's ETA: one estimate, weighted by stage cost
 from painter.files import to_uint8, write_bytes_atomic
 from painter.images import resize_long_side
 from painter.settings import PaintSettings, SettingsError
-from painter.web.eta import Eta
 from painter.web.uploads import Limits, Upload
 
 # What the page calls each option; a SettingsError names the field the page's way.
@@ -288,9 +288,9 @@ def paint(job: WebJob, update: Callable[..., None]) -> None:
     blank = blank_canvas(*paint_job.painting().size_at(side), paint_job.background)
     update(frame=frame_png(blank), frames=1)  # the bare canvas, until the first strokes
     clock, started = FrameClock(), time.perf_counter()
-    eta = Eta([(stage.steps, stage.cost) for stage in paint_job.schedule])
+    eta = Clock(paint_job)
     for progress in paint_job.run():
-        seconds_left = eta.update(progress.stage, progress.stage_step)
+        seconds_left = eta.eta(progress)
         state = {
             "step": progress.step,
             "steps": progress.steps,

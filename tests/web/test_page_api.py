@@ -1,5 +1,5 @@
 """What the page's newer controls ask of the server: colours, download size, animations, the saving state,
-the ETA, likeness in words, the settings a finished painting is reopened with, and when a job waits."""
+likeness in words, the settings a finished painting is reopened with, and when a job waits."""
 
 from __future__ import annotations
 
@@ -12,54 +12,9 @@ import imageio.v3 as iio
 import pytest
 
 from painter.web import Limits
-from painter.web.eta import MIN_STAGE_STEPS, Eta
 from painter.web.jobs import LIKENESS, JobQueue, likeness, settings_from_options
 from painter.web.uploads import keep_upload
 from web.test_server import TINY, call, finished, submit, upload, wait_for
-
-
-# ---- the ETA -------------------------------------------------------------------------------------------
-class FakeClock:
-    def __init__(self) -> None:
-        self.now = 100.0
-
-    def __call__(self) -> float:
-        return self.now
-
-
-def test_eta_weights_the_steps_left_by_their_stage_cost_and_follows_the_measured_pace():
-    # Two stages whose steps really cost 0.1 s and 0.9 s, and 0.5 s of set-up at each stage's start: the
-    # schedule's estimate (1 : 6) is off from the truth (1 : 9), as estimates are.
-    stages, real = [(40, 1.0), (12, 6.0)], [0.1, 0.9]
-    clock = FakeClock()
-    eta = Eta(stages, clock)
-    reports = []  # (seconds the ETA said, seconds that really were left, stage, stage step)
-    for stage, (steps, _) in enumerate(stages):
-        clock.now += 0.5
-        for step in range(1, steps + 1):
-            clock.now += real[stage]
-            left = (steps - step) * real[stage] + sum(s * real[k] for k, (s, _) in enumerate(stages) if k > stage)
-            reports.append((eta.update(stage, step), left, stage, step))
-    end = reports[-1]
-    assert end[0] == 0.0 and end[1] == 0.0
-    # Within the first stage the later stage's steps are weighted by their estimated cost: 6x a block step.
-    said, left, _, _ = reports[20]  # after step 21 of 40: 19 block steps and 12 canvas steps left
-    assert said == pytest.approx((19 * 1.0 + 12 * 6.0) * 0.1, rel=1e-6)
-    naive = (len(reports) - 21) * ((0.5 + 21 * 0.1) / 21)  # seconds per step so far x steps left
-    assert abs(said - left) < abs(naive - left) / 2  # the unweighted guess is more than twice as far off
-    # In the second stage its own pace counts once MIN_STAGE_STEPS steps are timed: then it is exact.
-    for said, left, stage, step in reports:
-        if stage == 1 and step > MIN_STAGE_STEPS:
-            assert said == pytest.approx(left, rel=1e-6)
-
-
-def test_eta_says_nothing_before_a_step_is_timed_and_counts_from_the_first_report():
-    clock = FakeClock()
-    eta = Eta([(5, 1.0)], clock)
-    clock.now += 30.0  # made long before the painting starts: that wait is no step's time
-    assert eta.update(0, 1) is None  # the baseline
-    clock.now += 2.0
-    assert eta.update(0, 2) == pytest.approx(6.0)  # 3 steps left at 2 s a step
 
 
 # ---- likeness in words -----------------------------------------------------------------------------------
