@@ -29,6 +29,7 @@ import torch
 import brushes
 from brushes import Brush
 from painter.canvas import parse_colour, render_painting
+from painter.engine.attention import attention_map
 from painter.engine.objective import objective_for
 from painter.engine.painter import Progress, make_painter
 from painter.engine.schedule import ScheduleOptions, Stage, build_schedule
@@ -188,7 +189,8 @@ class PaintJob:
         self.palette = open_palette(self.brush, settings, target)
         self.painter = make_painter(
             self.brush, target, self.schedule, net=net, resolution=self.resolution, background=self.background,
-            objective=objective, seed=settings.seed, opaque=settings.opaque, palette=self.palette, device=self.device,
+            objective=objective, seed=settings.seed, opaque=settings.opaque, palette=self.palette,
+            attention=attention_map(target) if settings.focus == "eye" else None, device=self.device,
         )  # fmt: skip
         self.interrupted = False
 
