@@ -7,10 +7,13 @@ checkpoints look there, and renderers already depend on brushes, never the other
 from __future__ import annotations
 
 import os
+import re
 import sys
 from pathlib import Path
 
 HOME_ENV = "PAINT_HOME"
+# A user brush's name is its folder's: a file name on every platform, and a readable flag value.
+USER_BRUSH_NAME = re.compile(r"[a-z][a-z0-9_-]{0,31}")
 
 
 def user_data_dir() -> Path:
