@@ -62,7 +62,9 @@ def paint_alpha(image: np.ndarray, name: str = "the texture") -> np.ndarray:
     # The paper's own grain and the scanner's noise: what the bare border already differs by.
     noise = float(np.percentile(np.abs(ring - paper).max(axis=1), 99))
     floor = max(noise, 0.02)
-    body = float(np.percentile(distance[distance > floor + BLANK / 2], 90)) if (distance > floor + BLANK / 2).any() else 0
+    body = (
+        float(np.percentile(distance[distance > floor + BLANK / 2], 90)) if (distance > floor + BLANK / 2).any() else 0
+    )
     if body <= floor:
         raise ValueError(f"{name} holds no stroke: nothing stands out from the paper")
     return np.clip((distance - floor) / (body - floor), 0.0, 1.0)
@@ -143,6 +145,7 @@ def save_brush(brush: ScannedBrush, source: str, replace: bool = False) -> Path:
         raise ValueError(f"a brush named {brush.name!r} exists; remove it first: paint brushes remove {brush.name}")
     root.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{brush.name}-", dir=root))
+    staging.chmod(0o755)  # mkdtemp's folder is private; a brush folder is an ordinary one
     try:
         Image.fromarray((brush.texture * 255 + 0.5).astype(np.uint8), mode="L").save(staging / TEXTURE_FILE)
         (staging / SPEC_FILE).write_text(json.dumps(spec_of(brush, source), indent=1) + "\n", encoding="utf-8")

@@ -27,7 +27,7 @@ from dataclasses import fields  # noqa: E402
 import imageio.v3 as iio  # noqa: E402
 
 import brushes  # noqa: E402
-from painter import exporters  # noqa: E402
+from painter import brush_command, exporters  # noqa: E402
 from painter.animation import ANIMATIONS  # noqa: E402
 from painter.files import atomic_path, to_uint8  # noqa: E402
 from painter.settings import QUALITIES, STYLE_MODES, SettingsError, defaults  # noqa: E402
@@ -141,6 +141,8 @@ def run_paint(args: argparse.Namespace) -> int:
     with tempfile.TemporaryDirectory(prefix="paint-") as scratch:
         photo = read_stdin_photo(Path(scratch)) if args.photo == "-" else args.photo
         job = PaintJob(photo, settings)
+        for note in job.notes:
+            print(f"paint: note: {note}", file=sys.stderr)
         if job.style is not None and job.style.extractor == "random":
             print(
                 "paint: note: no VGG weights, so the style comes from a random network; VGG weights give better "
@@ -448,7 +450,12 @@ def build_parser() -> Parser:
     p.add_argument("--animated", action="store_true", help="an .svg in which the strokes appear one after another")
     p.set_defaults(run=run_render)
 
-    p = sub.add_parser("brushes", help="list the brushes and their parameters")
+    p = sub.add_parser(
+        "brushes",
+        help="list the brushes and their parameters; 'paint brushes new|remove' makes or removes your own",
+        description="List the brushes. 'paint brushes new NAME --texture IMAGE' makes a brush from an image of "
+        "one real stroke; 'paint brushes remove NAME' removes one you made.",
+    )
     p.add_argument("--json", action="store_true", help="print the brushes' parameter specs as JSON")
     p.add_argument("--preview", metavar="PNG", help="draw a sheet of sample strokes of every brush")
     p.set_defaults(run=run_brushes)
@@ -569,6 +576,8 @@ def main(argv: list[str] | None = None) -> int:
     if argv[0] == "--version":
         print(f"paint {version()}")
         return 0
+    if brush_command.wants(argv):  # `paint brushes new|remove`: its own small parser
+        return brush_command.main(argv[1:])
     if argv[0] not in _command_names(parser):
         argv = ["photo", *argv]  # `paint [OPTIONS] PHOTO [OPTIONS]` is the main job
     try:
