@@ -2,11 +2,20 @@
 
 from __future__ import annotations
 
+import os
+import tempfile
+
 import numpy as np
 import pytest
 import torch
 
 from brushes import Brush
+
+
+def pytest_configure(config):
+    """Every test session gets its own empty user folder: tests never read or write the real one (the
+    user's own brushes and trained weights), and brushes the user made do not join the contract tests."""
+    os.environ["PAINT_HOME"] = tempfile.mkdtemp(prefix="paint-test-home-")
 
 
 @pytest.fixture
