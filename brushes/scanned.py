@@ -28,7 +28,7 @@ from brushes.home import USER_BRUSH_NAME
 from brushes.svg_texture import along_paint, image_mask, shared_def, unit_box_transform
 
 SPEC_FILE, TEXTURE_FILE = "brush.json", "texture.png"
-TEXTURE_SIZE = (64, 256)  # (height, width) of a normalised texture: thickness x length, 4:1 as a dab
+TEXTURE_SIZE = (32, 128)  # (height, width) of a normalised texture: thickness x length, 4:1 as a dab
 # What `--like` takes from a built-in brush: the opacity new strokes start at (oil paint is opaque,
 # a marker translucent) and how they are described.
 LIKE = {
@@ -52,6 +52,8 @@ def two_colours() -> tuple[Param, ...]:
 
 class ScannedBrush(BoxBrush):
     """A box brush whose look is a texture: alpha (H, W) in [0, 1], the stroke's long axis along W."""
+
+    version = 2  # 2: mipmapped sampling (version 1 sampled the full texture at every size)
 
     def __init__(
         self, name: str, texture: np.ndarray, aspect: float, like: str = "oilpaint", two_colour: bool = False
@@ -79,7 +81,14 @@ class ScannedBrush(BoxBrush):
         )
         # New strokes keep about the scanned stroke's own proportions.
         self.thinness = (max(0.05, 0.8 * self.aspect), min(1.0, 1.25 * self.aspect))
-        self._tensor = torch.from_numpy(self.texture)[None, None]  # (1, 1, H, W)
+        # The texture halved again and again (mipmaps, each texel the mean of four): a stroke smaller than
+        # the texture samples the two levels nearest its scale, as browsers draw a shrunken image;
+        # sampling the full texture alone would alias its streaks into a moire.
+        level = torch.from_numpy(self.texture)[None, None]  # (1, 1, H, W)
+        self._levels = [level]
+        while min(level.shape[-2:]) >= 4 and level.shape[-1] % 2 == 0 and level.shape[-2] % 2 == 0:
+            level = F.avg_pool2d(level, 2)
+            self._levels.append(level)
 
     # ---- the spec ----------------------------------------------------------------------------
     def fingerprint(self) -> str:
@@ -118,12 +127,32 @@ class ScannedBrush(BoxBrush):
         # grid_sample's -1..1 spans the texture's outer edges, as the SVG image spans the unit box; outside
         # it samples zeros (the texture's border is clear), as the SVG mask is clear outside the box.
         grid = torch.stack([2 * along, 2 * across], dim=-1)  # (N, h, w, 2)
-        texture = self._tensor.to(strokes.dtype).expand(len(strokes), -1, -1, -1)
-        alpha = F.grid_sample(texture, grid, mode="bilinear", padding_mode="zeros", align_corners=False)
+        alpha = self._sample(grid, length.view(-1), thick.view(-1))
         start, end = (c[:, :, None, None] for c in self._ends(strokes))  # (N, 3, 1, 1)
         position = (along + 0.5).clamp(0, 1).unsqueeze(1)  # (N, 1, h, w) along the gradient
         colour = start + (end - start) * position
         return colour, alpha * strokes[:, self.column("alpha"), None, None, None]
+
+    def _sample(self, grid: torch.Tensor, length: torch.Tensor, thick: torch.Tensor) -> torch.Tensor:
+        """The texture at grid (N, h, w, 2), -1..1 over the box, for boxes length x thick pixels (N,):
+        bilinear in the two mipmap levels nearest the box's scale, blended linearly between them.
+        Returns alpha (N, 1, h, w)."""
+        h, w = self.texture.shape
+        texels_per_pixel = torch.maximum(w / length.clamp_min(1e-6), h / thick.clamp_min(1e-6))  # (N,)
+        lod = torch.log2(texels_per_pixel.clamp_min(1.0)).clamp(max=len(self._levels) - 1)
+        low = lod.detach().floor().long()
+        frac = lod - low  # differentiable: a stroke's size moves it between the levels
+        alpha = grid.new_zeros(grid.shape[0], 1, *grid.shape[1:3])
+        for k in sorted(set(low.tolist()) | {min(k + 1, len(self._levels) - 1) for k in low.tolist()}):
+            weight = torch.where(low == k, 1 - frac, torch.zeros_like(frac))
+            weight = weight + torch.where((low + 1 == k), frac, torch.zeros_like(frac))
+            index = torch.nonzero(weight.detach() > 0).view(-1)
+            if len(index) == 0:
+                continue
+            level = self._levels[k].to(grid.dtype).expand(len(index), -1, -1, -1)
+            sampled = F.grid_sample(level, grid[index], mode="bilinear", padding_mode="zeros", align_corners=False)
+            alpha = alpha.index_add(0, index, sampled * weight[index].view(-1, 1, 1, 1))
+        return alpha
 
     def extent(self, strokes, height, width):
         return box_extent(*self._geometry(strokes, height, width))

@@ -75,12 +75,12 @@ def reference_texture(tmp_path) -> np.ndarray:
 @pytest.mark.parametrize("paper", [(1.0, 1.0, 1.0), (0.9, 0.85, 0.7)], ids=["white", "tinted"])
 def test_the_stroke_is_found_levelled_and_normalised_at_any_angle_on_any_paper(tmp_path, angle, paper):
     texture, aspect = texture_from_image(save(tmp_path, stroke_photo(angle=angle, paper=paper)))
-    assert texture.shape == (64, 256) and texture.dtype == np.float32
+    assert texture.shape == (32, 128) and texture.dtype == np.float32
     assert aspect == pytest.approx(50 / 200, abs=0.03)  # the dab is 200 x 50 px
     border = np.concatenate([texture[0], texture[-1], texture[:, 0], texture[:, -1]])
     assert border.max() == 0  # a clear edge: the SVG image and the raster agree outside the box
-    assert texture[16:48, 40:216].mean() > 0.6  # the body of the stroke fills the middle of the box
-    assert texture[:, :128].sum() > texture[:, 128:].sum()  # the heavier end (where paint lands) first
+    assert texture[8:24, 20:108].mean() > 0.6  # the body of the stroke fills the middle of the box
+    assert texture[:, :64].sum() > texture[:, 64:].sum()  # the heavier end (where paint lands) first
     # The same stroke on white paper gives the same texture; at another angle, much the same (the
     # synthetic photo's one-pixel streaks alias differently at each angle; levelling may turn it over).
     on_white = texture_from_image(save(tmp_path, stroke_photo(angle=angle), "white.png"))[0]
@@ -92,19 +92,19 @@ def test_the_stroke_is_found_levelled_and_normalised_at_any_angle_on_any_paper(t
 def test_a_stroke_is_the_texture_placed_in_its_box(tmp_path):
     texture, aspect = texture_from_image(save(tmp_path, stroke_photo(angle=20.0)))
     brush = ScannedBrush("probe", texture, aspect)
-    # A box exactly the canvas (256 x 64 px) holds the texture texel for pixel.
+    # A box exactly the canvas (128 x 32 px) holds the texture texel for pixel.
     level = make_stroke(brush, x=0.5, y=0.5, length=1.0, thickness=0.25, angle=0.0, r=0.2, g=0.4, b=0.6, alpha=1)
-    colour, alpha = brush.render(level, 64, 256)
+    colour, alpha = brush.render(level, 32, 128)
     assert psnr(alpha[0, 0].numpy(), texture) > 45
     assert torch.allclose(colour[0, :, 10, 100], torch.tensor([0.2, 0.4, 0.6]))
-    # Turned a quarter (angle 0.5 = 90 degrees, clockwise with y down) on a 64 x 256 canvas: the
+    # Turned a quarter (angle 0.5 = 90 degrees, clockwise with y down) on a 32 x 128 canvas: the
     # texture turned the same way, its start (column 0) at the top.
     upright = make_stroke(brush, x=0.5, y=0.5, length=1.0, thickness=0.25, angle=0.5, alpha=1)
-    _, alpha = brush.render(upright, 256, 64)
+    _, alpha = brush.render(upright, 128, 32)
     assert psnr(alpha[0, 0].numpy(), np.rot90(texture, k=-1)) > 40
     half = upright.clone()
     half[0, -1] = 0.5
-    assert torch.allclose(brush.render(half, 256, 64)[1], alpha * 0.5)
+    assert torch.allclose(brush.render(half, 128, 32)[1], alpha * 0.5)
 
 
 # ---- bad textures ----------------------------------------------------------------------------------
@@ -251,4 +251,28 @@ def test_svg_reuses_one_texture_is_small_and_agrees_with_the_png(home, stroke_pn
     assert len(root.findall(".//{http://www.w3.org/2000/svg}image")) == 1  # one embedded copy of the texture
     raster = to_uint8(render_painting(painting))
     vector = iio.imread(io.BytesIO(cairosvg.svg2png(bytestring=svg.encode())))[..., :3]
-    assert psnr(raster, vector) >= 38.0
+    assert psnr(raster, vector) >= 33.0
+
+
+def test_a_batch_paints_every_photo_with_it(dab, tmp_path, capsys):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    Image.fromarray(data.chelsea()).resize((48, 32)).save(folder / "cat.png")
+    Image.fromarray(data.coffee()).resize((48, 32)).save(folder / "coffee.png")
+    flags = ["--brush", "dab", "--strokes", "6", "--size", "32", "--steps", "2", "--no-animation", "--quiet"]
+    assert main([str(folder), "-o", str(tmp_path / "out"), *flags]) == 0
+    for stem in ("cat", "coffee"):
+        painting = load_painting(tmp_path / "out" / f"{stem}-dab" / "strokes.json")
+        assert painting.brush is dab and len(painting) == 6
+
+
+def test_vpype_reads_its_plot(dab, tmp_path):
+    vp = pytest.importorskip("vpype")
+    from painter.plotter import PlotSettings, plan_plot
+    from painter.vpype_plugin import PX_PER_MM, plot_document
+
+    strokes = dab.place(torch.rand(30, 2), torch.rand(30, 3), 0.1, 150, 200, torch.Generator().manual_seed(0))
+    plot = plan_plot(Painting(dab, strokes, width=200, height=150), PlotSettings(pens=2, tool_width=0.7))
+    document = plot_document(plot)
+    assert isinstance(document, vp.Document) and list(document.layers) == [1, 2]
+    assert document.length() / PX_PER_MM == pytest.approx(plot.stats.pen_down) and plot.stats.pen_down > 0
