@@ -21,6 +21,8 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+# Run as a script, this folder comes first on sys.path, and its renderers.py would shadow the package.
+sys.path[:] = [str(ROOT)] + [p for p in sys.path if Path(p or ".").resolve() != Path(__file__).resolve().parent]
 SAMPLE = ROOT / "docs" / "scanned-brush" / "stroke.jpg"
 NAME = "scan"
 
@@ -54,6 +56,7 @@ def main() -> int:
     except subprocess.TimeoutExpired:
         finished = False  # the last checkpoint (every 1000 steps) is what is scored
     wall, cpu = time.perf_counter() - began, child_cpu_seconds() - cpu0
+    print(f"training: wall {wall / 60:.1f} min, CPU {cpu / 60:.1f} min", flush=True)
 
     import torch
 
