@@ -20,14 +20,14 @@ import tempfile
 import time
 from pathlib import Path
 
-os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")  # as the paint command does (see painter/cli.py)
-os.environ.setdefault("GOMP_SPINCOUNT", "10000")
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from painter.omp import use_paint_threads  # noqa: E402
+
+use_paint_threads()  # as the paint command does, before numpy or torch load OpenMP
 
 import numpy as np  # noqa: E402
 from PIL import Image  # noqa: E402
 from skimage import data  # noqa: E402
-
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from painter import PaintSettings  # noqa: E402
 from painter.many.batch import plan_batch, run_batch  # noqa: E402

@@ -7,8 +7,11 @@ The library API, the same one the `paint` command uses:
     result.save("outputs/photo")   # painting.png, painting.svg, strokes.json, process.gif, metrics.json
     print(result.metrics["psnr"], len(result.painting))
 
-`PaintJob(photo, settings)` does the same step by step (`run()` yields progress, `finish()` gives the
-painting so far), and `load_painting("strokes.json")` reads a stroke file back.
+The photo may be a path, image bytes, a numpy array (H, W, 3) or (H, W) or a PIL image.
+`PaintJob(photo, settings)` does the same step by step (`run()` yields progress, `painting()` or
+`finish()` give the painting so far), and `load_painting("strokes.json")` reads a stroke file back.
+Call `painter.omp.use_paint_threads()` before importing torch to run under the `paint` command's
+OpenMP policy.
 """
 
 from __future__ import annotations

@@ -11,9 +11,6 @@ ANIMATION_WRITERS maps a file extension to its writer (a GIF is the exporters' w
 
 from __future__ import annotations
 
-import contextlib
-import subprocess
-import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -23,7 +20,8 @@ import svgwrite
 from brushes.geometry import to_hex
 from painter.canvas import blank_canvas, draw_progressively
 from painter.exporters import write_gif
-from painter.files import atomic_path, to_uint8, write_bytes_atomic
+from painter.files import to_uint8, write_bytes_atomic
+from painter.settings import ANIMATIONS
 from painter.strokes import Painting
 
 STROKES_PER_SECOND = 100  # 500 strokes in 5 s: each stroke still visible as it lands
@@ -32,9 +30,6 @@ MAX_MAKING_S = 12.0  # thousands of strokes speed up rather than make a film nob
 HOLD_S = 2.0  # the finished painting stays on screen this long
 FPS = 30  # every phone plays 30 frames a second smoothly
 MP4_LONG_SIDE = 720  # plays well on any phone; a 1,000-stroke painting makes 0.3 MB (12 s)
-X264_CRF = 26  # x264's quality scale (lower is better, 23 its default): brush texture stays, bytes halve
-X264_PRESET = "medium"  # x264's default speed/size trade-off
-ANIMATIONS = ("mp4", "gif", "both", "none")  # choices of `paint PHOTO --animation`
 
 
 def making_seconds(strokes: int) -> float:
@@ -76,46 +71,14 @@ def video_frames(painting: Painting, counts: list[int], height: int, width: int)
 
 
 def write_mp4(painting: Painting, path: str | Path, long_side: int | None = None) -> None:
-    """The painting being made as an H.264 MP4 (yuv420p, FPS frames a second, no sound), its length
-    given by stroke_counts. OSError with ffmpeg's own message when ffmpeg fails; nothing is left at
-    `path` then. ffmpeg is the one shipped with imageio-ffmpeg, so nothing is downloaded."""
-    import imageio_ffmpeg
+    """The painting being made as an H.264 MP4 (FPS frames a second, no sound), its length given by
+    stroke_counts; see painter.mp4 for the errors and the atomic write."""
+    from painter import mp4
 
     if Path(path).suffix.lower() != ".mp4":
         raise ValueError(f"the video is an MP4; got {str(path)!r}")
     height, width = video_size(painting, long_side)
-    counts = stroke_counts(len(painting))
-    with atomic_path(path) as tmp, tempfile.TemporaryFile() as log:
-        command = [
-            imageio_ffmpeg.get_ffmpeg_exe(),
-            "-y",
-            "-loglevel", "error",
-            "-f", "rawvideo", "-pix_fmt", "rgb24", "-s", f"{width}x{height}", "-r", str(FPS), "-i", "-",
-            "-an", "-c:v", "libx264", "-preset", X264_PRESET, "-crf", str(X264_CRF), "-pix_fmt", "yuv420p",
-            "-movflags", "+faststart",  # the index first, so a phone starts playing before the download ends
-            str(tmp),
-        ]  # fmt: skip
-        try:
-            ffmpeg = subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=log)
-        except OSError as err:
-            raise OSError(f"cannot run ffmpeg ({command[0]}): {err.strerror or err}") from None
-        try:
-            for image in video_frames(painting, counts, height, width):
-                ffmpeg.stdin.write(image.tobytes())
-            ffmpeg.stdin.close()
-        except BrokenPipeError:  # ffmpeg stopped early; its exit status and message say why
-            with contextlib.suppress(BrokenPipeError):
-                ffmpeg.stdin.close()
-        except BaseException:  # our own error or Ctrl-C mid-way: stop ffmpeg, leave nothing
-            ffmpeg.kill()
-            ffmpeg.wait()
-            raise
-        status = ffmpeg.wait()
-        if status != 0:
-            log.seek(0)
-            lines = [line.strip() for line in log.read().decode("utf-8", "replace").splitlines() if line.strip()]
-            reason = lines[-1] if lines else f"exit status {status}"
-            raise OSError(f"ffmpeg could not write {path}: {reason}")
+    mp4.write_mp4(video_frames(painting, stroke_counts(len(painting)), height, width), path, FPS)
 
 
 def animated_svg(painting: Painting, long_side: int | None = None) -> str:

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 
 import torch
 
 from brushes import Brush
+from painter.colours import NAMED_COLOURS, parse_colour  # noqa: F401 - re-exported: its old home
 from painter.strokes import Painting
 
 
@@ -125,23 +125,3 @@ def frames(painting: Painting, long_side: int | None, count: int) -> Iterator[to
     for done in draw_progressively(painting.brush, painting.strokes, canvas):
         if done % step == 0 or done == n:
             yield canvas.clone()
-
-
-NAMED_COLOURS = {"white": (1.0, 1.0, 1.0), "black": (0.0, 0.0, 0.0)}
-_HEX = re.compile(r"^#?([0-9a-f]{6}|[0-9a-f]{3})$")
-
-
-def parse_colour(text: str) -> tuple[float, float, float]:
-    """A colour as (r, g, b) in [0, 1] from 'white', 'black', '#rrggbb' or '#rgb' (CSS's short form, each
-    digit doubled), any case; the '#' may be left out, as an unquoted '#' starts a shell comment.
-    ValueError naming the bad value. The one colour parser: the canvas and plotter palettes use it."""
-    key = text.strip().lower()
-    if key in NAMED_COLOURS:
-        return NAMED_COLOURS[key]
-    match = _HEX.match(key)
-    if not match:
-        raise ValueError(f"bad colour {text!r}; use white, black, #rrggbb or #rgb")
-    digits = match.group(1)
-    if len(digits) == 3:
-        digits = "".join(d * 2 for d in digits)
-    return tuple(int(digits[i : i + 2], 16) / 255.0 for i in (0, 2, 4))  # type: ignore[return-value]

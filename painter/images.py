@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import math
 import re
 import warnings
@@ -17,6 +18,10 @@ from PIL import Image, ImageOps, UnidentifiedImageError
 MAX_PIXELS = 200_000_000
 # What PIL raises for a file it cannot decode; ValueError covers a PNG text chunk that inflates too far.
 _UNREADABLE = (UnidentifiedImageError, OSError, SyntaxError, ValueError)
+
+# What the library takes as a photo: a file's path, the bytes of an image file, a numpy array (H, W, 3),
+# (H, W, 4) or (H, W), uint8 or float in [0, 1], or a PIL image.
+PhotoSource = str | Path | bytes | np.ndarray | Image.Image
 
 
 def load_photo(
@@ -37,24 +42,84 @@ def load_photo(
         raise ValueError(f"{path} is a directory, not a photo")
     if path.stat().st_size == 0:
         raise ValueError(f"{path} is an empty file, not a photo")
+    return _composite(_decode(path, path, max_side), background)
+
+
+def open_photo(
+    photo: PhotoSource,
+    background: tuple[float, float, float] = (1.0, 1.0, 1.0),
+    max_side: int | None = None,
+    name: str | None = None,
+) -> torch.Tensor:
+    """A photo given any way PhotoSource allows, as load_photo reads a file: (3, H, W) float in [0, 1],
+    transparency composited onto `background`. `name` is how error messages call it (default: its path,
+    or what kind of value it is); ValueError / FileNotFoundError naming it."""
+    if isinstance(photo, str | Path):
+        return load_photo(photo, background, max_side)
+    if isinstance(photo, bytes | bytearray | memoryview):
+        label = name or "the photo's bytes"
+        if len(photo) == 0:
+            raise ValueError(f"{label} is empty, not a photo")
+        return _composite(_decode(io.BytesIO(bytes(photo)), label, max_side), background)
+    if isinstance(photo, Image.Image):
+        label = name or "the PIL image"
+        width, height = photo.size
+        if width * height > MAX_PIXELS:
+            raise _too_large(label, f"{width} x {height} = {width * height:,}")
+        return _composite(_to_float_rgba(ImageOps.exif_transpose(photo), _integer_peak(photo)), background)
+    if isinstance(photo, np.ndarray):
+        return _composite(_array_rgba(photo, name or "the array"), background)
+    raise ValueError(
+        f"expected a photo as a path, bytes, a numpy array or a PIL image, got {type(photo).__name__} "
+        f"{name or ''}".rstrip()
+    )
+
+
+def _decode(source: Path | io.BytesIO, label: object, max_side: int | None) -> np.ndarray:
+    """An image file (a path or its bytes) as (H, W, 4) float32 in [0, 1]; ValueError naming `label`."""
     Image.MAX_IMAGE_PIXELS = MAX_PIXELS
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", Image.DecompressionBombWarning)  # the size is checked below instead
         try:
-            with Image.open(path) as image:
+            with Image.open(source) as image:
                 width, height = image.size
                 if width * height > MAX_PIXELS:
-                    raise _too_large(path, f"{width} x {height} = {width * height:,}")
+                    raise _too_large(label, f"{width} x {height} = {width * height:,}")
                 peak = _integer_peak(image)  # before exif_transpose, which drops a TIFF's tags
                 _decode_reduced(image, max_side)
-                array = _to_float_rgba(ImageOps.exif_transpose(image), peak)
+                return _to_float_rgba(ImageOps.exif_transpose(image), peak)
         except Image.DecompressionBombError as err:  # PIL's own limit, twice ours, hit while opening
             pixels = re.search(r"\((\d+) pixels\)", str(err))
-            raise _too_large(path, f"{int(pixels.group(1)):,}" if pixels else "more than that") from None
+            raise _too_large(label, f"{int(pixels.group(1)):,}" if pixels else "more than that") from None
         except _TooLarge:
             raise
         except _UNREADABLE as err:
-            raise ValueError(f"cannot read {path} as an image: {err}") from None
+            raise ValueError(f"cannot read {label} as an image: {err}") from None
+
+
+def _array_rgba(array: np.ndarray, label: str) -> np.ndarray:
+    """(H, W, 4) float32 in [0, 1] from an array (H, W), (H, W, 3) or (H, W, 4): uint8, or float in [0, 1]."""
+    if array.ndim == 2:
+        array = array[..., None].repeat(3, axis=2)  # (H, W) -> (H, W, 3)
+    if array.ndim != 3 or array.shape[2] not in (3, 4) or 0 in array.shape:
+        raise ValueError(f"{label} has shape {array.shape}; a photo is (H, W, 3), (H, W, 4) or (H, W)")
+    if array.shape[0] * array.shape[1] > MAX_PIXELS:
+        raise _too_large(label, f"{array.shape[1]} x {array.shape[0]} = {array.shape[0] * array.shape[1]:,}")
+    if array.dtype == np.uint8:
+        values = array.astype(np.float32) / 255.0
+    elif np.issubdtype(array.dtype, np.floating):
+        values = array.astype(np.float32)
+        if not np.isfinite(values).all() or values.min() < 0 or values.max() > 1:
+            raise ValueError(f"{label} has float values outside [0, 1]; scale it to [0, 1] or give uint8")
+    else:
+        raise ValueError(f"{label} is {array.dtype}; give uint8, or floats in [0, 1]")
+    if values.shape[2] == 3:
+        values = np.concatenate([values, np.ones_like(values[..., :1])], axis=2)  # opaque
+    return values
+
+
+def _composite(array: np.ndarray, background: tuple[float, float, float]) -> torch.Tensor:
+    """(H, W, 4) float in [0, 1] laid onto `background`: (3, H, W) float in [0, 1]."""
     rgb, alpha = array[..., :3], array[..., 3:]
     back = np.asarray(background, dtype=np.float32)
     rgb = rgb * alpha + back * (1 - alpha)
@@ -65,7 +130,7 @@ class _TooLarge(ValueError):
     """A photo over MAX_PIXELS; its own class so it is not reported as an unreadable file."""
 
 
-def _too_large(path: Path, pixels: str) -> _TooLarge:
+def _too_large(path: object, pixels: str) -> _TooLarge:
     return _TooLarge(f"{path} is {pixels} pixels, over the limit of {MAX_PIXELS:,} pixels")
 
 

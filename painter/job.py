@@ -29,7 +29,7 @@ import torch
 import brushes
 from brushes import Brush
 from painter.canvas import parse_colour, render_painting
-from painter.images import load_photo, resize_long_side
+from painter.images import PhotoSource, open_photo, resize_long_side
 from painter.metrics import peak_memory_mb, similarity
 from painter.palette import Palette, photo_palette
 from painter.progressive import ExactRenderer, Progress, level_sides, make_painter, painter_config
@@ -108,14 +108,21 @@ class Style:
 
 
 def open_style(
-    settings: PaintSettings, target: torch.Tensor, background, resolution: int, sides: list[int], device
+    settings: PaintSettings,
+    target: torch.Tensor,
+    background,
+    resolution: int,
+    sides: list[int],
+    device,
+    image: PhotoSource | None = None,
 ) -> Style:
-    """Read the style image and weights and build the style term for painting `target` (3, h, w)."""
+    """Read the style image (`image`, else the file settings.style names) and weights and build the style
+    term for painting `target` (3, h, w)."""
     from painter.style_loss import resolve_vgg_path, style_features
     from painter.style_term import STYLE_GROUPS, StyleTerm
 
     try:
-        image = load_photo(settings.style, background)
+        image = open_photo(settings.style if image is None else image, background, name=settings.style)
     except (ValueError, FileNotFoundError) as err:
         raise SettingsError("style", str(err)) from None
     vgg_path = resolve_vgg_path(settings.vgg_weights)
@@ -145,6 +152,14 @@ class PaintResult:
 
         return save_result(self, Path(folder))
 
+    def _repr_png_(self) -> bytes:
+        """The painting as PNG bytes: a notebook shows a result by itself."""
+        import imageio.v3 as iio
+
+        from painter.files import to_uint8
+
+        return iio.imwrite("<bytes>", to_uint8(self.image), extension=".png")
+
     def write(self, path: str | Path) -> Path:
         """Write one file, its kind chosen by the extension (see painter.output_folder.SINGLE_FILES)."""
         from painter.output_folder import write_single
@@ -156,7 +171,17 @@ class PaintJob:
     """One photo being painted. Opening it checks and loads everything (ValueError / FileNotFoundError
     naming the problem); `run()` yields progress; `finish()` at any moment gives the painting so far."""
 
-    def __init__(self, photo: str | Path, settings: PaintSettings | None = None) -> None:
+    def __init__(
+        self,
+        photo: PhotoSource,
+        settings: PaintSettings | None = None,
+        name: str | None = None,
+        style_image: PhotoSource | None = None,
+    ) -> None:
+        """`photo`: a path, the bytes of an image file, a numpy array (H, W, 3) or (H, W), uint8 or float in
+        [0, 1], or a PIL image; `name` says which photo in error messages (default: its path or its kind).
+        `style_image`: the content of the style image settings.style names, given any of those ways (a
+        batch worker has its bytes, not the file)."""
         self.started = time.perf_counter()
         self.brush = brushes.get_brush((settings or PaintSettings()).brush)
         settings, note = untrained_fallback(self.brush, settings or PaintSettings())
@@ -164,7 +189,7 @@ class PaintJob:
         self.notes: list[str] = [note] if note else []  # for the user, once: the library prints nothing
         self.background = parse_colour(settings.canvas)
         self.device = open_device(settings.device)
-        self.photo = load_photo(photo, self.background, max_side=max(settings.size, settings.output_size))
+        self.photo = open_photo(photo, self.background, max_side=max(settings.size, settings.output_size), name=name)
         target = resize_long_side(self.photo, settings.size)
         net, self.resolution = open_renderer(self.brush, settings, self.device)
         config = painter_config(
@@ -179,7 +204,7 @@ class PaintJob:
         self.style: Style | None = None
         if settings.style is not None:
             sides = level_sides(config, target.shape[1], target.shape[2])  # coarse to fine
-            self.style = open_style(settings, target, self.background, self.resolution, sides, self.device)
+            self.style = open_style(settings, target, self.background, self.resolution, sides, self.device, style_image)
             config.global_steps = config.polish_steps = (
                 0  # the whole-canvas pass fits the photo alone: it would undo the style
             )
@@ -202,7 +227,17 @@ class PaintJob:
 
     @property
     def total_steps(self) -> int:
+        """How many progress reports `run()` yields."""
         return self.painter.total_steps()
+
+    @property
+    def fit_size(self) -> tuple[int, int]:
+        """(width, height) in pixels that the strokes are fitted at."""
+        return self.painter.target.shape[2], self.painter.target.shape[1]
+
+    def painting(self) -> Painting:
+        """The painting so far (at the fit size), at any moment: before, during or after `run()`."""
+        return self.painter.painting()
 
     def run(self) -> Iterator[Progress]:
         """Paint, yielding progress after every optimiser step. Stop iterating to stop painting."""
@@ -210,7 +245,7 @@ class PaintJob:
 
     def finish(self, interrupted: bool = False) -> PaintResult:
         """The painting so far, rendered at the output size and scored against the photo."""
-        painting = self.painter.painting()
+        painting = self.painting()
         image = render_painting(painting, self.settings.output_size)
         metrics = {
             **similarity(image, self.photo),
@@ -247,13 +282,17 @@ class PaintJob:
 
 
 def paint(
-    photo: str | Path, settings: PaintSettings | None = None, progress: Callable[[Progress], None] | None = None
+    photo: PhotoSource,
+    settings: PaintSettings | None = None,
+    progress: Callable[[Progress], None] | None = None,
+    name: str | None = None,
 ) -> PaintResult:
-    """Paint a photo: the painting and its metrics. `progress` is called after every optimiser step.
+    """Paint a photo (a path, image bytes, a numpy array or a PIL image; see PaintJob): the painting and its
+    metrics. `progress` is called after every optimiser step.
 
     Example: ``paint("cat.jpg", PaintSettings(brush="markerpen", strokes=800)).save("out/cat")``.
     """
-    job = PaintJob(photo, settings)
+    job = PaintJob(photo, settings, name)
     for step in job.run():
         if progress is not None:
             progress(step)

@@ -13,15 +13,17 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from painter.animation import ANIMATIONS
-from painter.canvas import parse_colour
-from painter.progressive import QUALITIES
-from painter.strokes import MAX_IMAGE_SIDE
-from painter.strokes import MAX_STROKES as MAX_FILE_STROKES
+from painter.colours import parse_colour
+from painter.limits import MAX_IMAGE_SIDE
+from painter.limits import MAX_STROKES as MAX_FILE_STROKES
 
+# The choices of the fields below: the command line and the web page offer exactly these. This module
+# imports nothing heavy (no torch), so that `paint --help` and a bad option answer at once.
+QUALITIES = ("draft", "normal", "fine")  # the optimiser presets, fastest first (painter_config knows each)
 RENDERERS = ("neural", "exact")
 DEVICES = ("auto", "cpu", "cuda")
 STYLE_MODES = ("all", "colour")
+ANIMATIONS = ("mp4", "gif", "both", "none")  # the making-of film: process.mp4, process.gif, both or none
 
 MIN_FIT_SIDE = 32  # below this many pixels on the long side a photo has nothing left to paint
 MAX_FIT_SIDE = 4096  # 4096 px already takes 64x the work of the default 512; beyond, memory runs out
@@ -146,7 +148,9 @@ def validate(s: PaintSettings) -> None:
 
 def _palette(s: PaintSettings) -> None:
     """The palette parses and has 1 to MAX_COLOURS colours; pens is 1 to MAX_COLOURS; not both."""
-    from painter.palette import MAX_COLOURS
+    if s.palette is None and s.pens is None:
+        return
+    from painter.palette import MAX_COLOURS  # only when asked: it loads torch
 
     if s.palette is not None:
         if not isinstance(s.palette, str) or not s.palette.strip():

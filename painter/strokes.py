@@ -27,15 +27,11 @@ import torch
 
 from brushes import Brush, get_brush
 from painter.images import long_side_size
+from painter.limits import MAX_IMAGE_SIDE, MAX_STROKES
 
 FORMAT = "paint-strokes"
 VERSION = 1
 KEYS = ("format", "version", "width", "height", "background", "brush", "params", "strokes")
-# The longest side, in pixels, of a canvas or a render: 16384 x 16384 already takes 3 GB as floats.
-MAX_IMAGE_SIDE = 16_384
-# Rendering costs up to a few ms per stroke (oil paint at 512 px), so 50,000 strokes already take minutes;
-# the painter writes hundreds to a few thousand.
-MAX_STROKES = 50_000
 # A 50,000-stroke file is about 10 MB; reading is capped well above that, and never reads a device endlessly.
 MAX_FILE_BYTES = 64_000_000
 MAX_DIGITS = 18  # of a whole number in the file; 10^18 is far past any limit above

@@ -5,11 +5,15 @@ from __future__ import annotations
 import os
 import tempfile
 
-import numpy as np
-import pytest
-import torch
+from painter.omp import use_paint_threads
 
-from brushes import Brush
+use_paint_threads()  # before torch loads OpenMP: the tests run under the policy `paint` runs under
+
+import numpy as np  # noqa: E402
+import pytest  # noqa: E402
+import torch  # noqa: E402
+
+from brushes import Brush  # noqa: E402
 
 
 def pytest_configure(config):

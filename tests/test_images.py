@@ -10,6 +10,7 @@ import numpy as np
 import pytest
 import torch
 from PIL import Image, PngImagePlugin
+from skimage import data
 
 from painter.images import MAX_PIXELS, load_photo, long_side_size
 
@@ -103,3 +104,52 @@ def test_integer_images_scale_by_their_types_range(tmp_path):
 def test_long_side_size_keeps_the_aspect_ratio():
     assert long_side_size(200, 300, 900) == (600, 900)
     assert long_side_size(1, 1000, 10) == (1, 10)
+
+
+def test_open_photo_takes_a_path_bytes_an_array_or_a_pil_image(tmp_path):
+    from painter.images import open_photo
+
+    rgba = np.array(Image.fromarray(data.chelsea()).resize((40, 30)).convert("RGBA"))
+    rgba[:5, :5, 3] = 0  # a transparent corner: composited on the background by every route
+    path = tmp_path / "cat.png"
+    Image.fromarray(rgba).save(path)
+    expected = open_photo(path, (0.0, 0.0, 1.0))
+    assert expected.shape == (3, 30, 40) and expected[:, 0, 0].tolist() == [0.0, 0.0, 1.0]
+    given = {
+        "bytes": path.read_bytes(),
+        "uint8 array": rgba,
+        "float array": rgba.astype(np.float64) / 255,
+        "PIL image": Image.fromarray(rgba),
+    }
+    for kind, photo in given.items():
+        assert torch.allclose(open_photo(photo, (0.0, 0.0, 1.0)), expected, atol=1e-6), kind
+    gray = np.array(Image.fromarray(data.chelsea()).convert("L"))
+    assert torch.equal(open_photo(gray)[0], open_photo(gray)[2]) and open_photo(gray).shape[0] == 3
+
+
+@pytest.mark.parametrize(
+    "photo, message",
+    [
+        (b"", "the photo's bytes is empty, not a photo"),
+        (b"not an image", "cannot read the photo's bytes as an image"),
+        (np.zeros((4, 4, 2), np.uint8), "the array has shape (4, 4, 2); a photo is (H, W, 3), (H, W, 4) or (H, W)"),
+        (np.zeros((0, 4, 3), np.uint8), "the array has shape (0, 4, 3)"),
+        (np.full((4, 4, 3), 2.0), "the array has float values outside [0, 1]"),
+        (np.full((4, 4, 3), np.nan), "the array has float values outside [0, 1]"),
+        (np.zeros((4, 4, 3), np.int64), "the array is int64; give uint8, or floats in [0, 1]"),
+        (12, "expected a photo as a path, bytes, a numpy array or a PIL image, got int"),
+    ],
+)
+def test_open_photo_names_what_is_wrong(photo, message):
+    from painter.images import open_photo
+
+    with pytest.raises(ValueError) as caught:
+        open_photo(photo)
+    assert str(caught.value).startswith(message)
+
+
+def test_a_name_says_which_photo_in_errors():
+    from painter.images import open_photo
+
+    with pytest.raises(ValueError, match="^cannot read standard input as an image"):
+        open_photo(b"GIF89a broken", name="standard input")

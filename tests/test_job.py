@@ -4,16 +4,20 @@ from __future__ import annotations
 
 import io
 import json
+import re
+from pathlib import Path
 
 import cairosvg
 import imageio.v3 as iio
 import numpy as np
 import pytest
+import torch
 from conftest import psnr
 from PIL import Image
 from skimage import data
 
 from painter import PaintJob, PaintSettings, paint
+from painter.files import to_uint8
 
 FAST = PaintSettings(brush="rectangle", strokes=12, size=48, renderer="exact", steps=4)
 
@@ -120,3 +124,36 @@ def test_write_one_file_chosen_by_its_extension(photo, tmp_path, name):
 
 def test_same_seed_same_strokes(photo):
     assert paint(photo, FAST).painting.strokes.equal(paint(photo, FAST).painting.strokes)
+
+
+def test_a_job_takes_an_array_a_pil_image_or_bytes_as_its_photo(photo):
+    from_path = PaintJob(photo, FAST)
+    array = np.asarray(Image.open(photo).convert("RGB"))
+    for given in (array, array / 255.0, Image.open(photo), photo.read_bytes()):
+        job = PaintJob(given, FAST)
+        assert torch.allclose(job.photo, from_path.photo, atol=1e-6)
+        assert job.fit_size == (48, 32) and job.total_steps == from_path.total_steps
+    assert len(job.painting()) == 0  # before run(): the painting so far is a blank canvas
+    with pytest.raises(ValueError, match="^cannot read frame 7 as an image"):
+        PaintJob(b"not a picture", FAST, name="frame 7")
+
+
+def test_a_result_shows_itself_in_a_notebook(photo):
+    result = paint(np.asarray(Image.open(photo).convert("RGB")), FAST)
+    shown = iio.imread(io.BytesIO(result._repr_png_()))
+    assert shown.shape == (32, 48, 3)
+    assert np.array_equal(shown, np.asarray(to_uint8(result.image)))
+
+
+def test_the_readme_notebook_example_runs(photo, monkeypatch):
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text()
+    blocks = re.findall(r"```python\n(.*?)```", readme, re.S)
+    code = next(b for b in blocks if "_repr_png_" in b)
+    fast = "PaintSettings(brush='rectangle', strokes=12, size=48, renderer='exact', steps=4)"
+    assert 'Image.open("photo.jpg")' in code and "PaintSettings(strokes=300, size=256)" in code
+    code = code.replace('"photo.jpg"', repr(str(photo))).replace("PaintSettings(strokes=300, size=256)", fast)
+    *body, last = code.strip().splitlines()
+    scope: dict = {}
+    exec("\n".join(body), scope)  # noqa: S102 - the README's own example
+    shown = eval(last.split("#")[0], scope)  # noqa: S307 - a notebook shows the cell's last value
+    assert iio.imread(io.BytesIO(shown._repr_png_())).shape == (32, 48, 3)

@@ -65,12 +65,16 @@ def connect(address: str | None = None, cpus: int | None = None) -> bool:
         # Read when Ray is imported, so only effective if it was not imported before.
         os.environ.setdefault("RAY_ENABLE_WINDOWS_OR_OSX_CLUSTER", "0")
     ray = _import_ray()
-    quiet = {"include_dashboard": False, "log_to_driver": False, "logging_level": logging.WARNING}
+    options = {"include_dashboard": False, "log_to_driver": False, "logging_level": logging.WARNING}
+    from painter.omp import PAINT_THREADS
+
+    # Workers on other machines paint under the policy `paint` runs under (a value set here wins).
+    options["runtime_env"] = {"env_vars": {name: os.environ.get(name, value) for name, value in PAINT_THREADS.items()}}
     try:
         if address is None:
-            ray.init(num_cpus=cpus or usable_cores(), **quiet)
+            ray.init(num_cpus=cpus or usable_cores(), **options)
         else:
-            ray.init(address=address, **quiet)
+            ray.init(address=address, **options)
     except (ConnectionError, RuntimeError, ValueError) as err:
         where = "a local Ray instance" if address is None else f"the Ray cluster at {address}"
         first = str(err).strip().splitlines()[0] if str(err).strip() else type(err).__name__

@@ -89,6 +89,9 @@ def _start_worker(progress, threads: int) -> None:
     _progress = progress
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the driver's to handle; it stops the workers
     os.environ["OMP_NUM_THREADS"] = str(threads)
+    from painter.omp import use_paint_threads
+
+    use_paint_threads()  # a library user's workers run under the policy `paint` runs under
     import torch
 
     torch.set_num_threads(threads)

@@ -8,10 +8,8 @@ stops a batch, whatever runs the tasks.
 
 from __future__ import annotations
 
-import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from painter.settings import PaintSettings
 
@@ -60,28 +58,14 @@ def paint_photo(task: PhotoTask, report: Report | None = None) -> TaskResult:
     from painter.job import PaintJob
 
     set_threads(task.threads)
-    with tempfile.TemporaryDirectory(prefix="paint-task-") as scratch:
-        # The photo keeps its own name, so errors read as on the driver once the scratch folder is taken out.
-        photo = Path(scratch) / "photo" / Path(task.name).name
-        photo.parent.mkdir()
-        photo.write_bytes(task.data)
-        settings = task.settings
-        if task.style is not None and settings.style is not None:
-            style = Path(scratch) / "style" / Path(settings.style).name
-            style.parent.mkdir()
-            style.write_bytes(task.style)
-            settings = settings.replace(style=str(style))
-        try:
-            job = PaintJob(photo, settings)
-            total = job.total_steps
-            for done, _ in enumerate(job.run(), start=1):
-                if report is not None:
-                    report(done, total)
-            result = job.finish()
-        except Exception as err:  # noqa: BLE001 - one photo's failure, whatever it is, is reported, not raised
-            message = user_error(err).replace(str(photo), task.name)
-            if settings.style is not None:
-                message = message.replace(settings.style, task.settings.style or "")
-            return TaskResult(task.name, error=message)
-    metrics = dict(result.metrics, settings=task.settings.to_dict())  # the settings as given, not the scratch paths
+    try:
+        job = PaintJob(task.data, task.settings, name=task.name, style_image=task.style)
+        total = job.total_steps
+        for done, _ in enumerate(job.run(), start=1):
+            if report is not None:
+                report(done, total)
+        result = job.finish()
+    except Exception as err:  # noqa: BLE001 - one photo's failure, whatever it is, is reported, not raised
+        return TaskResult(task.name, error=user_error(err))
+    metrics = dict(result.metrics, settings=task.settings.to_dict())
     return TaskResult(task.name, result.painting.to_dict(), metrics)

@@ -26,7 +26,6 @@ from __future__ import annotations
 
 import json
 import math
-import tempfile
 import time
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass
@@ -217,18 +216,13 @@ def paint_frames(frames: list[np.ndarray], settings: PaintSettings, options: Vid
 
 
 def paint_keyframe(frame: np.ndarray, settings: PaintSettings):
-    """A frame painted from scratch, like a photo. Its strokes (N, P)."""
-    import imageio.v3 as iio
-
+    """A frame (H, W, 3) uint8 painted from scratch, like a photo. Its strokes (N, P)."""
     from painter.job import PaintJob
 
-    with tempfile.TemporaryDirectory(prefix="paint-frame-") as scratch:
-        path = Path(scratch) / "frame.png"
-        iio.imwrite(path, frame)
-        job = PaintJob(path, settings.replace(animation="none"))
-        for _ in job.run():
-            pass
-        return job.painter.painting().strokes
+    job = PaintJob(frame, settings.replace(animation="none"), name="the first frame")
+    for _ in job.run():
+        pass
+    return job.painting().strokes
 
 
 def reseed(brush, strokes, target, background, share: float, generator, opaque: bool = False):
@@ -417,21 +411,7 @@ def contact_sheet(frames: list[np.ndarray], count: int = SHEET_FRAMES, columns: 
     return sheet
 
 
-def write_mp4(frames: list[np.ndarray], path: Path, fps: float) -> None:
-    """H.264 (yuv420p, which every player reads), frames padded to even sides as it needs."""
-    import imageio_ffmpeg
-
-    h, w = frames[0].shape[:2]
-    pad = ((0, h % 2), (0, w % 2), (0, 0))
-    writer = imageio_ffmpeg.write_frames(
-        str(path), (w + w % 2, h + h % 2), fps=fps, codec="libx264", macro_block_size=1, quality=8
-    )
-    writer.send(None)
-    try:
-        for frame in frames:
-            writer.send(np.ascontiguousarray(np.pad(frame, pad, mode="edge")))
-    finally:
-        writer.close()
+CLIP_CRF = 10  # painted clips are short and their strokes are the point: x264 keeps them near lossless
 
 
 def check_video_folder(folder: str | Path) -> Path:
@@ -447,10 +427,11 @@ def save_video(folder: str | Path, painted: list[np.ndarray], document: dict, me
     beside it, swapped into place when complete (an earlier clip there is replaced as a whole)."""
     import imageio.v3 as iio
 
+    from painter.mp4 import write_mp4
     from painter.output_folder import replace_folder
 
     def write(partial: Path) -> None:
-        write_mp4(painted, partial / "painting.mp4", fps)
+        write_mp4(painted, partial / "painting.mp4", fps, crf=CLIP_CRF)
         (partial / "frames.json").write_text(json.dumps(document), encoding="utf-8")
         iio.imwrite(partial / "contact.png", contact_sheet(painted))
         (partial / "metrics.json").write_text(json.dumps(metrics, indent=1), encoding="utf-8")

@@ -240,9 +240,8 @@ class JobQueue:
 
         paint_job = PaintJob(job.photo.path, job.settings)
         total = paint_job.total_steps
-        painter = paint_job.painter
-        side = min(FRAME_SIDE, max(painter.width, painter.height))
-        blank = blank_canvas(*painter.painting().size_at(side), paint_job.background)
+        side = min(FRAME_SIDE, max(paint_job.fit_size))
+        blank = blank_canvas(*paint_job.painting().size_at(side), paint_job.background)
         self._update(job, frame=frame_png(blank), frames=1)  # the bare canvas, until the first strokes
         clock, done = FrameClock(), 0
         for progress in paint_job.run():
@@ -258,7 +257,7 @@ class JobQueue:
             }
             if clock.due():
                 started = time.perf_counter()
-                frame = frame_png(render_painting(painter.painting(), side))
+                frame = frame_png(render_painting(paint_job.painting(), side))
                 clock.drew(time.perf_counter() - started)
                 self._update(job, progress=state, frame=frame, frames=job.frames + 1)
             else:

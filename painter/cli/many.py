@@ -1,65 +1,38 @@
-"""The `paint` front end for several photos, a folder, a video, `--workers` and `--ray`: thin, like
-painter.cli (which dispatches here): it builds the plan, calls the library, shows progress, writes
-summary.json and prints the summary table."""
+"""`paint` for several photos, a folder, a video, `--workers` and `--ray` (painter.cli.paint hands these
+over): it builds the plan, calls the library, shows progress, writes summary.json and prints the summary
+table."""
 
 from __future__ import annotations
 
 import argparse
 import json
-import signal
 import sys
 import time
 from pathlib import Path
 
+from painter.cli.common import (
+    FAILED,
+    Stoppable,
+    UsageError,
+    checking,
+    number,
+    output_given,
+    positive_int,
+    settings_from_args,
+)
 from painter.many.inputs import is_video
 
 VIDEO_FLAGS = ("fps", "max_frames", "start", "end", "refine_steps", "reseed", "independent")
 
 
-def _positive_int(text: str) -> int:
-    from painter.cli import positive_int
-
-    return positive_int(text)
-
-
-def _seconds(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected seconds, got {text!r}") from None
-    if not 0 <= value < float("inf"):
-        raise argparse.ArgumentTypeError(f"must be zero or more seconds, got {text}")
-    return value
-
-
-def _positive_float(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a number, got {text!r}") from None
-    if not 0 < value < float("inf"):
-        raise argparse.ArgumentTypeError(f"must be more than 0, got {text}")
-    return value
-
-
-def _share(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a share between 0 and 1, got {text!r}") from None
-    if not 0 <= value <= 1:
-        raise argparse.ArgumentTypeError(f"must be between 0 and 1, got {text}")
-    return value
-
-
-def add_many_options(p: argparse.ArgumentParser) -> None:
+def add_options(p: argparse.ArgumentParser) -> None:
     """More photos after the first, and the batch, worker, cluster and video flags."""
     from painter.many.video import VideoOptions
 
     v = VideoOptions()
     p.add_argument("more", nargs="*", metavar="PHOTO", help="more photos or folders: each photo gets its own folder")
     g = p.add_argument_group("many photos, videos and clusters")
-    g.add_argument("--workers", type=_positive_int, metavar="N", help="paint N photos (or video chunks) at once (1)")
+    g.add_argument("--workers", type=positive_int, metavar="N", help="paint N photos (or video chunks) at once (1)")
     g.add_argument(
         "--ray",
         nargs="?",
@@ -68,19 +41,28 @@ def add_many_options(p: argparse.ArgumentParser) -> None:
         help="paint on a Ray cluster: auto, host:port or ray://host:port; without ADDRESS, a Ray instance "
         "started here (needs pip install 'paint-strokes[ray]')",
     )
-    g.add_argument("--fps", type=_positive_float, help="video: frames per second of painting.mp4 (the clip's)")
-    g.add_argument("--max-frames", type=_positive_int, metavar="N", help="video: paint at most N frames (all)")
-    g.add_argument("--start", type=_seconds, metavar="S", help="video: start S seconds into the clip (0)")
-    g.add_argument("--end", type=_seconds, metavar="S", help="video: stop S seconds into the clip (its end)")
+    g.add_argument(
+        "--fps", type=number(float, 0, above=True), help="video: frames per second of painting.mp4 (the clip's)"
+    )
+    g.add_argument("--max-frames", type=positive_int, metavar="N", help="video: paint at most N frames (all)")
+    g.add_argument(
+        "--start", type=number(float, 0, what="seconds"), metavar="S", help="video: start S seconds into the clip (0)"
+    )
+    g.add_argument(
+        "--end",
+        type=number(float, 0, what="seconds"),
+        metavar="S",
+        help="video: stop S seconds into the clip (its end)",
+    )
     g.add_argument(
         "--refine-steps",
-        type=_positive_int,
+        type=positive_int,
         metavar="N",
         help=f"video: steps refining each frame from the previous frame's strokes ({v.refine_steps})",
     )
     g.add_argument(
         "--reseed",
-        type=_share,
+        type=number(float, 0, 1, what="a share between 0 and 1"),
         metavar="SHARE",
         help=f"video: share of strokes moved each frame to where the painting is furthest off ({v.reseed})",
     )
@@ -111,13 +93,7 @@ def make_runner(args: argparse.Namespace):
 
 
 def _target(args: argparse.Namespace) -> str | None:
-    from painter.cli import UsageError
-
-    if args.output is not None and args.out is not None:
-        raise UsageError("give either -o/--output or --out, not both")
-    target = args.output if args.output is not None else args.out
-    if target is not None and not target.strip():
-        raise UsageError("the output name is empty")
+    target = output_given(args)
     if target is not None and (target == "-" or target.endswith(":-") or Path(target).suffix):
         raise UsageError(f"{target!r}: several photos or a video go into a folder; give --out DIR")
     return target
@@ -126,7 +102,6 @@ def _target(args: argparse.Namespace) -> str | None:
 def run_many(args: argparse.Namespace) -> int:
     """`paint PHOTO... | DIR | VIDEO`: check everything, then paint, then report."""
     import brushes
-    from painter.cli import UsageError, settings_from_args
 
     given = [args.photo, *args.more]
     if "-" in given:
@@ -137,7 +112,8 @@ def run_many(args: argparse.Namespace) -> int:
         if named:
             raise UsageError(f"{named[0]} is for a video")
     settings = settings_from_args(args)
-    brushes.get_brush(settings.brush)  # an unknown brush is one error now, not one per photo
+    with checking():
+        brushes.get_brush(settings.brush)  # an unknown brush is one error now, not one per photo
     target = _target(args)
     if video:
         if len(given) > 1:
@@ -152,15 +128,16 @@ def run_photos(args: argparse.Namespace, settings, given: list[str], target: str
     from painter.many.batch import BatchItem, check_batch, plan_batch
     from painter.many.inputs import find_photos
 
-    photos = find_photos(given)
-    if len(given) == 1 and not Path(given[0]).is_dir():  # one photo (on a cluster): its folder, as `paint PHOTO`
-        parent = None
-        items = [BatchItem(photos[0], Path(target or Path("outputs") / f"{photos[0].stem}-{settings.brush}"))]
-    else:
-        parent = Path(target or "outputs")
-        items = plan_batch(photos, parent, settings.brush)
-    check_batch(items)
-    runner = make_runner(args)  # an unreachable cluster is found here, before anything is written
+    with checking():
+        photos = find_photos(given)
+        if len(given) == 1 and not Path(given[0]).is_dir():  # one photo (on a cluster): its folder, as `paint PHOTO`
+            parent = None
+            items = [BatchItem(photos[0], Path(target or Path("outputs") / f"{photos[0].stem}-{settings.brush}"))]
+        else:
+            parent = Path(target or "outputs")
+            items = plan_batch(photos, parent, settings.brush)
+        check_batch(items)
+        runner = make_runner(args)  # an unreachable cluster is found here, before anything is written
     started = time.perf_counter()
     outcomes, stopped = paint_batch(items, settings, runner, quiet=args.quiet)
     if parent is not None:
@@ -168,22 +145,22 @@ def run_photos(args: argparse.Namespace, settings, given: list[str], target: str
         from painter.many.batch import summary
 
         report = summary(outcomes, settings, time.perf_counter() - started)
-        write_bytes_atomic(parent / "summary.json", json.dumps(report, indent=1).encode("utf-8"))
+        with checking():
+            write_bytes_atomic(parent / "summary.json", json.dumps(report, indent=1).encode("utf-8"))
     if not args.quiet:
         print_table(outcomes)
         if parent is not None:
             print(f"wrote {parent / 'summary.json'}")
-    if stopped:
-        return {"interrupt": 130, "terminate": 143}[stopped]
-    return 1 if any(o.status == "failed" for o in outcomes) else 0
+    if stopped.reason:
+        return stopped.code
+    return FAILED if any(o.status == "failed" for o in outcomes) else 0
 
 
 def paint_batch(items, settings, runner, quiet: bool):
     """Run the batch under one progress bar (photos done, and how far the ones being painted are).
-    Returns every item's Outcome in the items' order, and None or 'interrupt' / 'terminate'."""
+    Returns every item's Outcome in the items' order, and the Stoppable that says whether it was stopped."""
     from tqdm import tqdm
 
-    from painter.cli import Terminated, _terminate
     from painter.many.batch import Outcome, run_batch
 
     bar = tqdm(total=len(items), unit="photo", dynamic_ncols=True, disable=quiet, bar_format=BAR)
@@ -199,25 +176,19 @@ def paint_batch(items, settings, runner, quiet: bool):
         partial[index] = done / max(1, total)
         show()
 
-    previous = signal.signal(signal.SIGTERM, _terminate)
-    stopped = None
     outcomes = run_batch(items, settings, runner, progress)
-    try:
-        for outcome in outcomes:
-            finished[outcome.photo] = outcome
-            partial.pop(index_of[outcome.photo], None)
-            if outcome.status == "failed":
-                tqdm.write(f"paint: {outcome.photo}: {outcome.error}", file=sys.stderr)
-            show()
-    except KeyboardInterrupt:
-        stopped = "interrupt"
-    except Terminated:
-        stopped = "terminate"
-    finally:
-        outcomes.close()  # stops the workers
-        bar.close()
-        signal.signal(signal.SIGTERM, previous)
-    if stopped:
+    with Stoppable() as stopped:
+        try:
+            for outcome in outcomes:
+                finished[outcome.photo] = outcome
+                partial.pop(index_of[outcome.photo], None)
+                if outcome.status == "failed":
+                    tqdm.write(f"paint: {outcome.photo}: {outcome.error}", file=sys.stderr)
+                show()
+        finally:
+            outcomes.close()  # stops the workers
+            bar.close()
+    if stopped.reason:
         print("paint: stopped; finished photos are saved: run the same command again to go on", file=sys.stderr)
     result = [finished.get(str(it.photo)) or Outcome(str(it.photo), str(it.folder), "not painted") for it in items]
     return result, stopped
@@ -265,11 +236,12 @@ def run_video(args: argparse.Namespace, settings, target: str | None) -> int:
     )
 
     given = {name: getattr(args, name) for name in VIDEO_FLAGS if getattr(args, name) is not None}
-    options = VideoOptions(**given)
     path = Path(args.photo)
-    folder = check_video_folder(Path(target) if target else Path("outputs") / f"{path.stem}-{settings.brush}")
-    clip = read_clip(path, options, long_side=max(settings.size, settings.output_size))
-    runner = make_runner(args)  # an unreachable cluster is found here, before anything is written
+    with checking():
+        options = VideoOptions(**given)
+        folder = check_video_folder(Path(target) if target else Path("outputs") / f"{path.stem}-{settings.brush}")
+        clip = read_clip(path, options, long_side=max(settings.size, settings.output_size))
+        runner = make_runner(args)  # an unreachable cluster is found here, before anything is written
     chunks = 1 if isinstance(runner, InlineRunner) else runner.workers
     started = time.perf_counter()
     bar = tqdm(total=len(clip.frames), unit="frame", dynamic_ncols=True, disable=args.quiet)
@@ -285,7 +257,8 @@ def run_video(args: argparse.Namespace, settings, target: str | None) -> int:
     fit_h, fit_w = fit_size(clip.frames[0], settings.size)
     painted = render_frames(strokes, settings, fit_w, fit_h)
     metrics = video_metrics(clip, painted, seconds, settings, options, chunks, time.perf_counter() - started)
-    save_video(folder, painted, frames_document(strokes, settings, clip.fps, fit_w, fit_h), metrics, clip.fps)
+    with checking():  # a full disk or a folder taken away meanwhile
+        save_video(folder, painted, frames_document(strokes, settings, clip.fps, fit_w, fit_h), metrics, clip.fps)
     if not args.quiet:
         flick = "-" if metrics["flicker"] is None else f"{metrics['flicker']:.2f}"
         print(
