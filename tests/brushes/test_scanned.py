@@ -276,3 +276,23 @@ def test_vpype_reads_its_plot(dab, tmp_path):
     document = plot_document(plot)
     assert isinstance(document, vp.Document) and list(document.layers) == [1, 2]
     assert document.length() / PX_PER_MM == pytest.approx(plot.stats.pen_down) and plot.stats.pen_down > 0
+
+
+def test_once_trained_it_paints_through_its_own_network(dab, tmp_path):
+    from renderers import NeuralRenderer, RendererConfig, user_weights
+    from renderers.checkpoint import save_checkpoint
+
+    # An untrained network stands in for a trained one: what matters is which renderer the job opens.
+    save_checkpoint(user_weights(dab), NeuralRenderer(RendererConfig.for_brush(dab)), dab, {"step": 0})
+    photo = tmp_path / "cat.png"
+    Image.fromarray(data.chelsea()).resize((72, 48)).save(photo)
+    result = paint(photo, PaintSettings(brush="dab", **QUICK))
+    assert result.metrics["settings"]["renderer"] == "neural"
+    assert result.metrics["settings"]["renderer_weights"] == "trained"
+
+
+def test_the_command_offers_what_a_brush_can_be_like():
+    from brushes.scanned import LIKE
+    from painter.cli.brushes import LIKE as OFFERED
+
+    assert set(OFFERED) == set(LIKE)
