@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 # several GB of CUDA packages. Override with TORCH_SPEC="torch" to let pip choose.
 TORCH_SPEC ?= torch==2.13.0
 
-.PHONY: setup demo test lint bench clean
+.PHONY: setup demo test lint bench bench-sheet clean
 
 setup: $(STAMP)
 
@@ -27,9 +27,16 @@ demo: $(STAMP)
 test: $(STAMP)
 	$(PY) -m pytest -q
 
+# Run it alone on the machine (hours: every case on the 15 photos of benchmarks/photos.py, primitive side
+# by side, found by $$PRIMITIVE or on PATH). Interrupted, the same command goes on where it stopped.
+# Pick cases and photos with BENCH_ARGS="--cases rectangle-300 oil-1000 --photos astronaut rocket".
 bench: $(STAMP)
 	$(PY) benchmarks/renderers.py
-	$(PY) benchmarks/paint_photos.py
+	$(PY) benchmarks/paint_photos.py $(BENCH_ARGS)
+
+# Contact sheets of the last `make bench` (photo, primitive, paint): docs/benchmark-sheet-<case>.png
+bench-sheet: $(STAMP)
+	$(PY) benchmarks/contact_sheet.py
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check . && $(VENV)/bin/ruff format --check .

@@ -29,10 +29,12 @@ import torch
 import brushes
 from brushes import Brush
 from painter.canvas import parse_colour, render_painting
+from painter.engine.objective import objective_for
+from painter.engine.painter import Progress, make_painter
+from painter.engine.schedule import ScheduleOptions, Stage, build_schedule
 from painter.images import PhotoSource, open_photo, resize_long_side
 from painter.metrics import peak_memory_mb, similarity
 from painter.palette import Palette, photo_palette
-from painter.progressive import ExactRenderer, Progress, level_sides, make_painter, painter_config
 from painter.settings import PaintSettings, SettingsError
 from painter.strokes import Painting
 
@@ -50,9 +52,10 @@ def open_device(name: str) -> torch.device:
 
 
 def open_renderer(brush: Brush, settings: PaintSettings, device: torch.device):
-    """The differentiable renderer the painter optimises through, and its block resolution in px."""
+    """The network the painter optimises through (None: the brush's exact renderer alone), and its block
+    resolution in px."""
     if settings.renderer == "exact":
-        return ExactRenderer(brush, EXACT_RESOLUTION), EXACT_RESOLUTION
+        return None, EXACT_RESOLUTION
     net = _neural_renderer(brush.name, settings.renderer_weights, str(device))
     return net, net.resolution
 
@@ -192,48 +195,32 @@ class PaintJob:
         self.photo = open_photo(photo, self.background, max_side=max(settings.size, settings.output_size), name=name)
         target = resize_long_side(self.photo, settings.size)
         net, self.resolution = open_renderer(self.brush, settings, self.device)
-        config = painter_config(
-            self.brush,
-            settings.strokes,
-            settings.quality,
-            seed=settings.seed,
-            opaque=settings.opaque,
-            steps=settings.steps,
-            renderer=settings.renderer,
-        )
+        options = ScheduleOptions(settings.quality, neural=net is not None, steps=settings.steps)
+        self.schedule: list[Stage] = build_schedule(self.brush, settings.strokes, *target.shape[1:], options)
         self.style: Style | None = None
         if settings.style is not None:
-            sides = level_sides(config, target.shape[1], target.shape[2])  # coarse to fine
+            sides = [stage.grid.side for stage in self.schedule if stage.kind == "block"]  # coarse to fine
             self.style = open_style(settings, target, self.background, self.resolution, sides, self.device, style_image)
-            config.global_steps = config.polish_steps = (
-                0  # the whole-canvas pass fits the photo alone: it would undo the style
-            )
-        term = self.style.term if self.style else None
+        scored = self.style is not None and self.style.term.weight > 0  # weight 0: scored, not optimised
+        objective = objective_for(
+            self.brush, **({"style": self.style.term, "style_groups": self.style.groups} if scored else {})
+        )
         self.palette = open_palette(self.brush, settings, target)
         self.painter = make_painter(
-            self.brush,
-            net,
-            self.resolution,
-            target,
-            self.background,
-            config,
-            renderer=settings.renderer,
-            device=self.device,
-            extra_loss=term if term is not None and term.weight > 0 else None,  # weight 0: scored, not optimised
-            extra_trainable=self.style.groups if self.style else None,
-            palette=self.palette,
-        )
+            self.brush, target, self.schedule, net=net, resolution=self.resolution, background=self.background,
+            objective=objective, seed=settings.seed, opaque=settings.opaque, palette=self.palette, device=self.device,
+        )  # fmt: skip
         self.interrupted = False
 
     @property
     def total_steps(self) -> int:
-        """How many progress reports `run()` yields."""
-        return self.painter.total_steps()
+        """How many progress reports `run()` yields: the steps of every stage of the schedule."""
+        return self.painter.total_steps
 
     @property
     def fit_size(self) -> tuple[int, int]:
-        """(width, height) in pixels that the strokes are fitted at."""
-        return self.painter.target.shape[2], self.painter.target.shape[1]
+        """(width, height) in px of the photo as the strokes are fitted to it."""
+        return self.painter.state.width, self.painter.state.height
 
     def painting(self) -> Painting:
         """The painting so far (at the fit size), at any moment: before, during or after `run()`."""
@@ -263,15 +250,15 @@ class PaintJob:
         return PaintResult(painting, self.photo, image, self.settings, metrics, style_image)
 
     def run_info(self) -> dict:
-        """What the settings became on this machine: the device, the renderer's size, the level plan."""
-        config, target = self.painter.config, self.painter.target
+        """What the settings became on this machine: the device, the renderer's size, the schedule that ran."""
+        width, height = self.fit_size
         info = {
             "device": str(self.device),
             "renderer_resolution": self.resolution,
-            "steps_per_level": config.steps,
-            "levels": len(level_sides(config, target.shape[1], target.shape[2])),
-            "fit_width": target.shape[2],
-            "fit_height": target.shape[1],
+            "levels": sum(stage.kind == "block" for stage in self.schedule),
+            "fit_width": width,
+            "fit_height": height,
+            "stages": self.painter.describe(),
         }
         if self.palette is not None:
             info["palette"] = self.palette.hex()  # what --pens picked from the photo, or the palette given

@@ -14,12 +14,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from painter.colours import parse_colour
+from painter.engine.presets import QUALITIES  # the optimiser presets; a module that imports no torch
 from painter.limits import MAX_IMAGE_SIDE
 from painter.limits import MAX_STROKES as MAX_FILE_STROKES
 
 # The choices of the fields below: the command line and the web page offer exactly these. This module
 # imports nothing heavy (no torch), so that `paint --help` and a bad option answer at once.
-QUALITIES = ("draft", "normal", "fine")  # the optimiser presets, fastest first (painter_config knows each)
 RENDERERS = ("neural", "exact")
 DEVICES = ("auto", "cpu", "cuda")
 STYLE_MODES = ("all", "colour")
@@ -56,7 +56,7 @@ class PaintSettings:
 
     brush: str = "oilpaint"  # the brush people expect of a painting; `paint brushes` lists the others
     strokes: int = 500  # a recognisable painting with visible strokes; detail needs thousands
-    quality: str = "normal"  # draft | normal | fine: optimiser effort per stroke (see painter.progressive)
+    quality: str = "normal"  # draft | normal | fine: optimiser effort per stroke (see painter.engine.presets)
     size: int = 512  # long side, px, the strokes are fitted at: detail costs time as the square of it
     render_size: int | None = None  # long side of the final PNG and SVG (None: `size`); strokes redraw sharp
     canvas: str = "white"  # the ground: white paper, "black" or "#rrggbb"

@@ -11,17 +11,12 @@ from skimage import data
 
 import brushes
 from painter.canvas import render_painting
+from painter.engine.block_stage import composite
+from painter.engine.painter import make_painter
+from painter.engine.plan import Grid, LevelRules, allocate, level_plan
+from painter.engine.schedule import ScheduleOptions, build_schedule
+from painter.engine.seeder import edge_flow
 from painter.losses import l1_loss, transport_loss
-from painter.progressive import (
-    ExactRenderer,
-    Grid,
-    PainterConfig,
-    ProgressivePainter,
-    composite,
-    edge_flow,
-    level_plan,
-    make_painter,
-)
 
 
 def test_composite_matches_painting_strokes_one_by_one():
@@ -38,7 +33,7 @@ def test_composite_matches_painting_strokes_one_by_one():
 @pytest.mark.parametrize("budget", [1, 7, 55, 300, 1000, 5000, 20000])
 @pytest.mark.parametrize("height, width", [(384, 512), (96, 128), (1024, 683), (3, 2000), (50, 1000)])
 def test_level_plan_spends_exactly_the_budget(budget, height, width):
-    plan = level_plan(PainterConfig(strokes=budget), height, width)
+    plan = level_plan(budget, height, width)
     assert sum(n for _, n in plan) == budget
     for grid, _ in plan:  # the blocks cover the canvas
         assert grid.rows * grid.side >= height and grid.cols * grid.side >= width
@@ -47,15 +42,15 @@ def test_level_plan_spends_exactly_the_budget(budget, height, width):
 
 
 def test_level_plan_follows_the_budget_and_the_size():
-    config = PainterConfig(strokes=500)
-    assert len(level_plan(config, 340, 512)) == 5  # the method's 5 levels for the default painting
-    dense = level_plan(PainterConfig(strokes=5000), 683, 1024)
+    rules = LevelRules()
+    assert len(level_plan(500, 340, 512)) == 5  # the method's 5 levels for the default painting
+    dense = level_plan(5000, 683, 1024)
     assert len(dense) > 8
     finest, count = dense[-1]
-    assert count / finest.blocks <= 2 * config.block_strokes  # blocks stay small batches, not crowds
+    assert count / finest.blocks <= 2 * rules.block_strokes  # blocks stay small batches, not crowds
     # A small canvas is never cut into blocks finer than min_block_side, whatever the budget.
-    assert all(grid.side >= config.min_block_side for grid, _ in level_plan(PainterConfig(strokes=5000), 96, 128))
-    assert len(level_plan(PainterConfig(strokes=5000, levels=3), 683, 1024)) == 3  # a fixed count still holds
+    assert all(grid.side >= rules.min_block_side for grid, _ in level_plan(5000, 96, 128))
+    assert len(level_plan(5000, 683, 1024, LevelRules(levels=3))) == 3  # a fixed count still holds
 
 
 def test_grid_splits_into_blocks_in_row_major_order():
@@ -67,10 +62,7 @@ def test_grid_splits_into_blocks_in_row_major_order():
 
 
 def test_allocation_follows_the_error_and_respects_the_cap():
-    painter = ProgressivePainter(
-        brushes.get_brush("rectangle"), None, 16, torch.zeros(3, 32, 32), (1, 1, 1), PainterConfig(focus=2.0)
-    )
-    given = painter._allocate(40, torch.tensor([0.0, 0.1, 0.1, 0.8]))
+    given = allocate(40, torch.tensor([0.0, 0.1, 0.1, 0.8]), focus=2.0)
     assert int(given.sum()) == 40 and int(given.max()) <= 20
     assert given[3] == 20 and given[0] <= given[1]
 
@@ -135,8 +127,9 @@ def test_edge_flow_follows_stripes():
 def paint_directly(target, strokes, seed=0, brush="rectangle", **overrides):
     """The painter run to the end through the exact renderer at 16 px blocks; the painting."""
     the_brush = brushes.get_brush(brush)
-    config = PainterConfig(strokes=strokes, steps=8, global_steps=8, seed=seed, **overrides)
-    painter = make_painter(the_brush, ExactRenderer(the_brush, 16), 16, target, (1, 1, 1), config, renderer="exact")
+    options = ScheduleOptions("draft", neural=False, steps=8, **overrides)
+    schedule = build_schedule(the_brush, strokes, *target.shape[1:], options)
+    painter = make_painter(the_brush, target, schedule, resolution=16, seed=seed)
     for _ in painter.run():
         pass
     return painter.painting()

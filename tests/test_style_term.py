@@ -15,8 +15,11 @@ from skimage import data
 
 import brushes
 from painter.cli import main
+from painter.engine.block_stage import block_stages
+from painter.engine.objective import GROUPS, objective_for
+from painter.engine.painter import make_painter
+from painter.engine.plan import LevelRules, level_plan
 from painter.job import PaintJob
-from painter.progressive import ExactRenderer, PainterConfig, ProgressivePainter
 from painter.settings import PaintSettings
 from painter.style_loss import VGG_WEIGHTS_ENV, vgg_conv_layers
 
@@ -118,17 +121,11 @@ def painter_after_one_step(extra_trainable, weight: float = 1.0):
     """One optimiser step on one block, with an extra loss that pulls the canvas towards black."""
     brush = brushes.get_brush("rectangle")
     target = torch.from_numpy(data.chelsea()[::8, ::8].copy()).permute(2, 0, 1).float() / 255  # (3, 38, 57)
-    config = PainterConfig(strokes=6, levels=1, steps=1, rounds=1, global_steps=0)  # the level step only
-    painter = ProgressivePainter(
-        brush,
-        ExactRenderer(brush, 16),
-        16,
-        target,
-        (1.0, 1.0, 1.0),
-        config,
-        extra_loss=lambda canvas, scale: weight * canvas.mean(),
-        extra_trainable=extra_trainable,
+    schedule = block_stages(level_plan(6, 38, 57, LevelRules(levels=1)), 1, 0, "exact", rounds=1)  # one step
+    objective = objective_for(
+        brush, style=lambda canvas, scale: weight * canvas.mean(), style_groups=extra_trainable or GROUPS
     )
+    painter = make_painter(brush, target, schedule, resolution=16, objective=objective)
     for _ in painter.run():
         pass
     strokes = painter.painting().strokes
@@ -154,10 +151,9 @@ def test_extra_loss_sees_the_levels_blocks_joined_and_cropped_to_the_photo():
         seen.append((tuple(canvas.shape), scale))
         return canvas.sum() * 0
 
-    config = PainterConfig(strokes=20, levels=2, steps=1, rounds=1, global_steps=0)
-    painter = ProgressivePainter(
-        brush, ExactRenderer(brush, 16), 16, torch.rand(3, 38, 57), (1.0, 1.0, 1.0), config, extra_loss=extra
-    )
+    schedule = block_stages(level_plan(20, 38, 57, LevelRules(levels=2)), 1, 0, "exact", rounds=1)
+    objective = objective_for(brush, style=extra)
+    painter = make_painter(brush, torch.rand(3, 38, 57), schedule, resolution=16, objective=objective)
     for _ in painter.run():
         pass
     assert seen[0] == ((1, 3, 11, 16), 16 / 57)  # 38 / 57 * 16 = 10.7 rows
@@ -182,7 +178,7 @@ def test_vgg_weights_from_the_environment(files, monkeypatch):
     settings = PaintSettings(brush="rectangle", strokes=8, size=64, renderer="exact", style=str(files / "coffee.png"))
     job = PaintJob(files / "cat.png", settings)
     assert job.style.extractor == "vgg16"
-    assert job.painter.extra_loss is job.style.term and job.style.term.before > 0
+    assert [t.name for t in job.painter.tools.objective.terms][-1] == "style" and job.style.term.before > 0
 
 
 def bad_weights(folder, case):

@@ -2,7 +2,7 @@
 
 The first frame is painted like a photo (PaintJob). Every later frame starts from the previous
 frame's strokes and is refined against the new frame for a few steps by the whole-canvas pass
-(`refine`, see painter.refine); a small share of strokes (the smallest) may be moved to where the
+(the canvas stage, see painter.engine.canvas_stage); a small share of strokes (the smallest) may be moved to where the
 painting is furthest from the frame, so new things in the scene get paint. Painted independently,
 each frame's strokes are placed afresh and the clip flickers; `flicker` measures it.
 
@@ -38,16 +38,22 @@ from painter.settings import PaintSettings
 FRAMES_FORMAT = "paint-video-strokes"
 FRAMES_VERSION = 1
 VIDEO_FILES = ("painting.mp4", "frames.json", "contact.png", "metrics.json")
-REFINE_SIDE = 256  # long side the refinement draws at: the whole-canvas pass's own (painter.progressive)
+REFINE_SIDE = 256  # long side the refinement draws at: the canvas stage's own (painter.engine.schedule)
 SHEET_FRAMES = 12  # frames on the contact sheet
 SHEET_WIDTH = 240  # px, width of one frame on the contact sheet
 
 
-def _refine_pass():
-    """The whole-canvas pass that optimises given strokes against a new target (painter.refine)."""
-    from painter.refine import refine
+def refine(brush, strokes, target, background, steps: int, side: int, opaque: bool):
+    """Strokes (N, P) moved by `steps` steps of the canvas stage, drawn by the brush's own renderer, towards
+    target (3, h, w) at `side` px long side (see painter.engine.canvas_stage)."""
+    from painter.engine.canvas_stage import fit_canvas
+    from painter.engine.objective import objective_for
+    from painter.engine.windows import ExactWindows
 
-    return refine
+    for _, moved in fit_canvas(ExactWindows(brush), brush, strokes, target, background, steps, side, 0.002,
+                               objective_for(brush), opaque=opaque):  # fmt: skip
+        strokes = moved
+    return strokes.clone()
 
 
 @dataclass(frozen=True)
@@ -192,13 +198,13 @@ def paint_frames(frames: list[np.ndarray], settings: PaintSettings, options: Vid
 
     import brushes
     from painter.canvas import parse_colour
+    from painter.engine.seeder import Seeder
     from painter.files import from_uint8
     from painter.images import resize_long_side
 
     brush = brushes.get_brush(settings.brush)
     background = parse_colour(settings.canvas)
-    generator = torch.Generator().manual_seed(settings.seed)
-    refine = _refine_pass()
+    seeder = Seeder(brush, torch.Generator().manual_seed(settings.seed), opaque=settings.opaque)
     strokes = None
     for frame in frames:
         started = time.perf_counter()
@@ -206,12 +212,9 @@ def paint_frames(frames: list[np.ndarray], settings: PaintSettings, options: Vid
         if strokes is None or options.independent:
             strokes = paint_keyframe(frame, settings)
         else:
-            strokes = reseed(brush, strokes, target, background, options.reseed, generator, settings.opaque)
+            strokes = reseed(seeder, strokes, target, background, options.reseed)
             side = min(REFINE_SIDE, settings.size)
-            steps = refine(brush, strokes, target, background, options.refine_steps, side, opaque=settings.opaque)
-            for _, _, refined in steps:
-                strokes = refined
-            strokes = strokes.clone()
+            strokes = refine(brush, strokes, target, background, options.refine_steps, side, settings.opaque)
         yield PaintedFrame(strokes, target.shape[2], target.shape[1], round(time.perf_counter() - started, 3))
 
 
@@ -225,12 +228,11 @@ def paint_keyframe(frame: np.ndarray, settings: PaintSettings):
     return job.painting().strokes
 
 
-def reseed(brush, strokes, target, background, share: float, generator, opaque: bool = False):
+def reseed(seeder, strokes, target, background, share: float):
     """Strokes (N, P) with the smallest `share` of them moved to where the painting differs most from
-    target (3, h, w), in the target's colour there (the way the painter seeds new strokes). The moved
-    strokes keep their places in the painting order, so stroke i stays stroke i from frame to frame."""
+    target (3, h, w), in the target's colour there, by the painter's own seeder. The moved strokes keep
+    their places in the painting order, so stroke i stays stroke i from frame to frame."""
     import torch
-    import torch.nn.functional as F
 
     from painter.canvas import render_painting
     from painter.strokes import Painting
@@ -238,19 +240,15 @@ def reseed(brush, strokes, target, background, share: float, generator, opaque: 
     count = round(share * strokes.shape[0])
     if count == 0:
         return strokes
+    brush = seeder.brush
     _, height, width = target.shape
     canvas = render_painting(Painting(brush, strokes, width, height, background))
-    error = F.avg_pool2d((canvas - target).abs().mean(0)[None, None], 5, stride=1, padding=2)[0, 0] ** 2  # (h, w)
-    picks = torch.multinomial(error.flatten() + 1e-12, count, replacement=False, generator=generator)
-    xy = torch.stack([(picks % width + 0.5) / width, (picks // width + 0.5) / height], dim=1)  # (k, 2)
-    rgb = F.avg_pool2d(target[None], 3, stride=1, padding=1)[0].flatten(1)[:, picks].T  # (k, 3)
     bounds = brush.extent(strokes, height, width)  # (N, 4) x0, y0, x1, y1 px
     span = torch.maximum(bounds[:, 2] - bounds[:, 0], bounds[:, 3] - bounds[:, 1])
     smallest = span.argsort()[:count]
-    size = float(span[smallest].median()) / max(height, width)
-    placed = brush.place(xy, rgb, min(0.3, max(0.02, size)), height, width, generator).clamp(0, 1)
-    if opaque:
-        placed[:, brush.indices("alpha")] = 1.0
+    size = min(0.3, max(0.02, float(span[smallest].median()) / max(height, width)))
+    miss = (canvas - target).abs().mean(0)[None]  # (1, h, w)
+    placed = seeder.place(miss, target[None], count, size, (height, width))[0]
     out = strokes.clone()
     out[smallest] = placed.to(out.dtype)
     return out

@@ -253,7 +253,7 @@ class JobQueue:
                 "levels": progress.levels,
                 "strokes": progress.strokes,
                 "loss": round(progress.loss, 6),
-                "stage": progress.stage,
+                "stage": progress.kind,
             }
             if clock.due():
                 started = time.perf_counter()

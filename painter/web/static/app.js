@@ -220,7 +220,7 @@ function render(job) {
     const percent = Math.round((100 * p.step) / p.steps);
     $("fill").style.width = `${percent}%`;
     bar.setAttribute("aria-valuenow", String(percent));
-    const stage = p.stage === "refine" ? "Final touches" : `Layer ${p.level} of ${p.levels}`;
+    const stage = p.stage === "canvas" ? "Final touches" : `Layer ${p.level} of ${p.levels}`;
     $("status").textContent = `${stage} · ${p.strokes} strokes · ${percent}%`;
   } else if (job.state === "painting") {
     $("status").textContent = "Preparing the canvas…";

@@ -6,7 +6,7 @@ import pytest
 import torch
 
 import brushes
-from painter.windows import ExactPixels, draw_windows, exact_windows, layout, network_windows
+from painter.engine.windows import ExactPixels, ExactWindows, NetworkWindows, draw_windows, window_layout
 
 
 def _plain_painting(brush, strokes, background, weights):
@@ -24,8 +24,8 @@ def _plain_painting(brush, strokes, background, weights):
 
 def _windowed_painting(brush, strokes, background, weights):
     params = strokes.clone().requires_grad_(True)
-    places = layout(brush, strokes, *background.shape[1:])
-    out = draw_windows(brush, exact_windows(brush), params, places, background)
+    places = window_layout(brush, strokes, *background.shape[1:])
+    out = draw_windows(ExactWindows(brush), params, places, background)
     (out * weights).sum().backward()
     return out.detach(), params.grad
 
@@ -37,9 +37,9 @@ def _windowed_painting(brush, strokes, background, weights):
 def test_windowed_drawing_and_its_gradient_match_plain_autograd(name, count, size, monkeypatch):
     """Composited from sorted window pixels, the painting and its gradient are those of laying the strokes
     one by one on the whole canvas; exactly so for translucent strokes when opaque ones are not damped."""
-    import painter.windows
+    import painter.engine.windows as windows
 
-    monkeypatch.setattr(painter.windows, "OPAQUE", 1.0)  # exact for alpha < 1, which these strokes have
+    monkeypatch.setattr(windows, "OPAQUE", 1.0)  # exact for alpha < 1, which these strokes have
     brush = brushes.get_brush(name)
     g = torch.Generator().manual_seed(1)
     xy, rgb = torch.rand(count, 2, generator=g), torch.rand(count, 3, generator=g)
@@ -69,18 +69,18 @@ def test_opaque_strokes_composite_with_finite_gradients_close_to_exact():
 
 def test_drawing_in_chunks_gives_the_same_canvas_and_gradient(monkeypatch):
     """Many strokes are rendered in chunks recomputed in the backward pass; nothing may change but memory."""
-    import painter.windows
+    import painter.engine.windows as windows
 
     brush = brushes.get_brush("oilpaint")
     g = torch.Generator().manual_seed(2)
     strokes = brush.place(torch.rand(12, 2, generator=g), torch.rand(12, 3, generator=g), 0.2, 40, 48, g).double()
-    places = layout(brush, strokes, 40, 48)
+    places = window_layout(brush, strokes, 40, 48)
     background = torch.rand(3, 40, 48, dtype=torch.double, generator=g)
     results = []
     for chunk in (1000, 5):
-        monkeypatch.setattr(painter.windows, "RENDER_CHUNK", chunk)
+        monkeypatch.setattr(windows, "RENDER_CHUNK", chunk)
         params = strokes.clone().requires_grad_(True)
-        out = draw_windows(brush, exact_windows(brush), params, places, background)
+        out = draw_windows(ExactWindows(brush), params, places, background)
         (out * background).sum().backward()
         results.append((out.detach(), params.grad))
     assert torch.allclose(results[0][0], results[1][0]) and torch.allclose(results[0][1], results[1][1])
@@ -95,10 +95,9 @@ def test_drawing_only_the_pixels_strokes_cover_changes_nothing(name):
     strokes = brush.place(torch.rand(40, 2, generator=g), torch.rand(40, 3, generator=g), 0.25, 60, 80, g).double()
     background = torch.rand(3, 60, 80, dtype=torch.double, generator=g)
     results = []
-    for render in (None, exact_windows(brush)):
-        places = layout(brush, strokes, 60, 80, render)
+    for places in (window_layout(brush, strokes, 60, 80), ExactWindows(brush).layout(strokes, 60, 80)):
         params = strokes.clone().requires_grad_(True)
-        out = draw_windows(brush, exact_windows(brush), params, places, background)
+        out = draw_windows(ExactWindows(brush), params, places, background)
         (out * background).sum().backward()
         results.append((len(places.order), out.detach(), params.grad))
     (full, out, grad), (pruned, pruned_out, pruned_grad) = results
@@ -118,15 +117,19 @@ def test_windows_larger_than_the_network_are_sampled_where_drawn_as_an_enlargeme
     def small_net(local):  # a stand-in network drawing 16 px rasters
         return brush.render(local, 16, 16)
 
-    def enlarged(local, side):
-        colour, alpha = small_net(local)
-        return tuple(torch.nn.functional.interpolate(t, size=(side, side), mode="bilinear") for t in (colour, alpha))
+    class Enlarged(ExactWindows):  # whole windows, each the network's raster enlarged to the window's size
+        def window(self, local, side):
+            colour, alpha = small_net(local)
+            return tuple(
+                torch.nn.functional.interpolate(t, size=(side, side), mode="bilinear") for t in (colour, alpha)
+            )
 
     background = torch.rand(3, 90, 120, generator=g)
-    places = layout(brush, strokes, 90, 120, network_windows(small_net))
+    network = NetworkWindows(brush, small_net)
+    places = network.layout(strokes, 90, 120)
     assert min(size for size, _, _ in places.sizes) > 16
-    sampled = draw_windows(brush, network_windows(small_net), strokes, places, background)
-    whole = draw_windows(brush, enlarged, strokes, places, background)
+    sampled = draw_windows(network, strokes, places, background)
+    whole = draw_windows(Enlarged(brush), strokes, places, background)
     assert torch.allclose(sampled, whole, atol=1e-5)
 
 
@@ -134,7 +137,7 @@ def test_windows_larger_than_the_network_are_sampled_where_drawn_as_an_enlargeme
 def test_exact_pairs_draw_the_painting_and_its_gradient_from_the_pixels_that_show(name, opacity, monkeypatch):
     """Drawn at the (stroke, pixel) pairs each stroke inks and shows, the painting is that of the plain way
     up to what the strokes left out let through (VISIBLE), and so, nearly, is its gradient."""
-    import painter.windows
+    import painter.engine.windows as windows
 
     brush = brushes.get_brush(name)
     g = torch.Generator().manual_seed(8)
@@ -144,15 +147,15 @@ def test_exact_pairs_draw_the_painting_and_its_gradient_from_the_pixels_that_sho
     background = torch.rand(3, 40, 48, dtype=torch.double, generator=g)
     weights = torch.rand(3, 40, 48, dtype=torch.double, generator=g)
     render = ExactPixels(brush)
-    monkeypatch.setattr(painter.windows, "PAIR_CHUNK", 2000)  # several chunks, recomputed in the backward pass
-    places = layout(brush, strokes, 40, 48, render)
+    monkeypatch.setattr(windows, "PAIR_CHUNK", 2000)  # several chunks, recomputed in the backward pass
+    places = render.layout(strokes, 40, 48)
     params = strokes.clone().requires_grad_(True)
-    out = draw_windows(brush, render, params, places, background)
+    out = draw_windows(render, params, places, background)
     (out * weights).sum().backward()
     canvas, plain = _plain_painting(brush, strokes, background, weights)
-    windowed = layout(brush, strokes, 40, 48)
-    assert len(places.pixel) < 0.5 * len(windowed.pixel)  # far fewer pairs than whole windows
-    assert (out - canvas).abs().max() < 2 * painter.windows.VISIBLE
+    windowed = window_layout(brush, strokes, 40, 48)
+    assert len(places.pairs.pixel) < 0.5 * len(windowed.pairs.pixel)  # far fewer pairs than whole windows
+    assert (out - canvas).abs().max() < 2 * windows.VISIBLE
     # Within 1% of the gradient's scale for shape and colour; opacity's gradient counts what an opaque
     # stroke would uncover if it thinned, partly the pairs left out under it: within 3%.
     error = (params.grad - plain).abs() / plain.abs().max()

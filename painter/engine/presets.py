@@ -1,0 +1,58 @@
+"""The quality presets: how many optimiser steps each stage of a painting takes (torch-free, so the settings
+and the command line can list the qualities without loading the engine)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+QUALITIES = ("draft", "normal", "fine")  # fastest first
+
+
+@dataclass(frozen=True)
+class Preset:
+    """Steps of each stage kind for one quality."""
+
+    level_steps: int  # steps per level through the block renderer
+    level_exact_steps: int  # then steps per level through the brush's own renderer
+    canvas_steps: int  # whole-canvas steps through the network (or the brush's windows, for cheap brushes)
+    canvas_lr: float  # their Adam step size
+    exact_steps: int  # then whole-canvas steps through the brush's own renderer, at the pixels strokes ink
+    exact_lr: float = 0.002
+
+
+# Chelsea, 500 oil strokes at 512 px, 2 threads: before the exact steps, normal was (20, 40, 0.003, 0): 26.49
+# dB in 15.1 s of painting; (14, 10, 0.005, 10) gave 27.00 dB in 12.1 s, (12, 10, 0.005, 8) 26.84 dB in 11.3
+# s, (10, 8, 0.005, 8) 26.46 dB in 8.6 s. Time goes with strokes x steps.
+NETWORK_PRESETS = {
+    "draft": Preset(8, 0, 8, 0.006, 6),
+    "normal": Preset(12, 0, 10, 0.005, 8),
+    "fine": Preset(16, 0, 20, 0.005, 16),
+}
+# Brushes with a cheap raster (rectangles) paint exactly wherever it pays: each level ends with exact steps
+# and the whole-canvas pass draws whole windows exactly: on 300 rectangles (astronaut), 20 exact steps per
+# level and 120 whole-canvas steps took PSNR from 21.15 to 21.64 dB for 10 s more. 1,000 on chelsea with
+# (20, 10 exact, 60 at 0.003): 30.89 dB (primitive's 1,000 rectangles: 27.72 dB).
+CHEAP_PRESETS = {
+    "draft": Preset(12, 6, 40, 0.004, 0),
+    "normal": Preset(20, 10, 80, 0.003, 0),
+    "fine": Preset(40, 20, 120, 0.002, 0),
+}
+# Strokes x whole-canvas steps, at most, for the network-drawn pass: it costs one network pass per stroke and
+# step, so very large budgets get fewer steps, as small strokes settle fast (never fewer than MIN_CANVAS_STEPS).
+CANVAS_STROKE_STEPS = 90_000 // 40
+MIN_CANVAS_STEPS = 15
+
+
+def preset(quality: str, cheap_raster: bool, neural: bool) -> Preset:
+    """The steps for a quality, a brush whose raster is cheap or not, painted through its network or not.
+    ValueError naming an unknown quality."""
+    if quality not in QUALITIES:
+        raise ValueError(f"unknown quality {quality!r}; use one of {', '.join(QUALITIES)}")
+    if cheap_raster and neural:
+        return CHEAP_PRESETS[quality]
+    return NETWORK_PRESETS[quality]
+
+
+def canvas_steps(base: int, strokes: int) -> int:
+    """The network-drawn whole-canvas steps for `strokes` strokes: `base`, fewer for very large budgets."""
+    return min(base, max(MIN_CANVAS_STEPS, CANVAS_STROKE_STEPS * base // strokes))
