@@ -223,7 +223,7 @@ class PaintJob:
         return self.painter.state.width, self.painter.state.height
 
     def painting(self) -> Painting:
-        """The painting so far (at the fit size), at any moment: before, during or after `run()`."""
+        """The painting so far (all of it once `run()` is done)."""
         return self.painter.painting()
 
     def run(self) -> Iterator[Progress]:

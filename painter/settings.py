@@ -14,7 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from painter.colours import parse_colour
-from painter.engine.presets import QUALITIES  # the optimiser presets; a module that imports no torch
+from painter.engine.presets import QUALITIES  # torch-free, like every import here
 from painter.limits import MAX_IMAGE_SIDE
 from painter.limits import MAX_STROKES as MAX_FILE_STROKES
 

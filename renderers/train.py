@@ -90,6 +90,14 @@ def evaluate(net: NeuralRenderer, brush: Brush, strokes: int = 2000, seed: int =
     return psnr(net, held_out, render_target(brush, held_out, net.resolution))
 
 
+def resumable_checkpoint(path: str | Path, brush: Brush) -> dict:
+    """The checkpoint at `path` to continue training `brush` from: load_checkpoint's checks and a step count;
+    FileNotFoundError / ValueError naming the file. The command line calls it before any training starts."""
+    checkpoint = load_checkpoint(path, brush)
+    _check_resumable(checkpoint, Path(path))
+    return checkpoint
+
+
 def _check_resumable(checkpoint: dict, path: Path) -> None:
     """A checked checkpoint must also say where training stopped to be resumed; ValueError otherwise."""
     where = f"renderer weights {str(path)!r}"
@@ -161,9 +169,8 @@ def train_renderer(
 
     # data
     model = model or RendererConfig.for_brush(brush)
-    checkpoint = load_checkpoint(out, brush) if resume else None
+    checkpoint = resumable_checkpoint(out, brush) if resume else None
     if checkpoint is not None:
-        _check_resumable(checkpoint, out)
         model = RendererConfig.from_dict(checkpoint["config"])
     start = checkpoint["step"] if checkpoint else 0
     pool, filler = _open_pool(brush, model.resolution, cache, config, start)

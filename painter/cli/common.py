@@ -111,8 +111,10 @@ positive_int = number(int, 1)
 whole_number = number(int)
 
 
-class Terminated(Exception):
-    """SIGTERM, turned into an exception so a killed run stops like Ctrl-C: the work so far is kept."""
+class Terminated(BaseException):
+    """SIGTERM, turned into an exception so a killed run stops like Ctrl-C: the work so far is kept. A
+    BaseException like KeyboardInterrupt, so that no `except Exception` on the way (a server's request
+    handler, a batch task) takes it for an error and goes on."""
 
 
 def _terminate(signum, frame):

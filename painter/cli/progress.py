@@ -17,45 +17,43 @@ MODES = ("auto", "bar", "lines", "json", "none")  # auto: a bar on a terminal, e
 
 
 class Clock:
-    """The elapsed time and the estimated time left of a job, from its schedule's step costs."""
+    """The elapsed time and the estimated time left of a job: the current stage's remaining steps at the
+    pace measured in it, the later stages' steps at their estimated cost (`stage.cost`, one unit for all
+    stages) times the time so far per unit of cost done."""
 
     def __init__(self, job) -> None:
-        self.started = time.perf_counter()
-        schedule = getattr(job, "schedule", None)
-        if schedule:
-            self.costs = [float(stage.cost) for stage in schedule]
-            self.steps = [int(stage.steps) for stage in schedule]
-        else:  # an engine without a schedule: every step costs the same
-            self.costs, self.steps = [1.0], [job.total_steps]
-        self.total = sum(c * s for c, s in zip(self.costs, self.steps, strict=True))
+        self.started = self.last = time.perf_counter()
+        self.costs = [float(stage.cost) for stage in job.schedule]
+        self.steps = [int(stage.steps) for stage in job.schedule]
+        self.stage, self.stage_started = None, self.started
 
-    def done(self, progress, step: int) -> float:
-        """The cost of the steps done so far, in the schedule's units; `step` of all the job's steps."""
-        stage = getattr(progress, "stage", None)
-        if not isinstance(stage, int) or len(self.costs) == 1:
-            return self.total * step / max(1, sum(self.steps))
-        before = sum(c * s for c, s in zip(self.costs[:stage], self.steps[:stage], strict=True))
-        return before + self.costs[stage] * progress.stage_step
+    def done(self, progress) -> float:
+        """The cost of the steps done so far, in the schedule's units."""
+        before = sum(c * s for c, s in zip(self.costs[: progress.stage], self.steps[: progress.stage], strict=True))
+        return before + self.costs[progress.stage] * progress.stage_step
 
     def elapsed(self) -> float:
         return time.perf_counter() - self.started
 
-    def eta(self, progress, step: int) -> float | None:
-        """Seconds left: the time so far per unit of cost done, times the cost left (None before any)."""
-        done = self.done(progress, step)
-        if done <= 0:
+    def eta(self, progress) -> float | None:
+        """Seconds left after the step `progress` reports (None before any cost is done); call once a step."""
+        now = time.perf_counter()
+        if progress.stage != self.stage:  # a new stage began when the previous step ended
+            self.stage, self.stage_started = progress.stage, self.last
+        self.last = now
+        done = self.done(progress)
+        if done <= 0 or progress.stage_step < 1:
             return None
-        return max(0.0, self.elapsed() * (self.total - done) / done)
+        here = (progress.stage_steps - progress.stage_step) * (now - self.stage_started) / progress.stage_step
+        later = sum(
+            c * s for c, s in zip(self.costs[progress.stage + 1 :], self.steps[progress.stage + 1 :], strict=True)
+        )
+        return max(0.0, here + later * (now - self.started) / done)
 
 
-def stage_name(progress, stages: int) -> str:
-    """What a step belongs to, in words: "stage 2/5 (block)" or, for older engines, "level 2/4"."""
-    kind = getattr(progress, "kind", None)
-    if isinstance(progress.stage, int) and kind is not None:
-        return f"stage {progress.stage + 1}/{stages} ({kind})"
-    if progress.stage == "level":
-        return f"level {progress.level}/{progress.levels}"
-    return str(progress.stage)
+def stage_name(progress) -> str:
+    """What a step belongs to, in words: "level 2/5" or "whole canvas"."""
+    return "whole canvas" if progress.kind == "canvas" else f"level {progress.level}/{progress.levels}"
 
 
 def seconds(value: float | None) -> str:
@@ -73,7 +71,6 @@ class Reporter:
         if mode == "auto":
             mode = "bar" if self.stream.isatty() else "lines"
         self.mode, self.clock, self.stage = mode, Clock(job), None
-        self.step, self.steps = 0, job.total_steps  # counted here: older engines count steps per level
         self.bar = None
         if mode == "bar":
             from tqdm import tqdm
@@ -88,13 +85,12 @@ class Reporter:
             )
 
     def update(self, progress) -> None:
-        self.step += 1
-        eta = self.clock.eta(progress, self.step)
+        eta = self.clock.eta(progress)
         if self.mode == "json":
             record = {
                 "stage": progress.stage,
-                "step": self.step,
-                "steps": self.steps,
+                "step": progress.step,
+                "steps": progress.steps,
                 "strokes": progress.strokes,
                 "loss": round(float(progress.loss), 6),
                 "elapsed": round(self.clock.elapsed(), 3),
@@ -102,15 +98,15 @@ class Reporter:
             }
             print(json.dumps(record), file=self.stream, flush=True)
         elif self.mode == "bar":
-            self.bar.set_description(stage_name(progress, len(self.clock.costs)))
+            self.bar.set_description(stage_name(progress))
             self.bar.set_postfix_str(f"<{seconds(eta)} left, strokes={progress.strokes}, loss={progress.loss:.4f}")
             self.bar.update(1)
         elif self.mode == "lines":
-            key = (progress.stage, getattr(progress, "level", None))
-            if key != self.stage:
-                self.stage = key
+            if progress.stage != self.stage:
+                self.stage = progress.stage
                 print(
-                    f"paint: {stage_name(progress, len(self.clock.costs))}: step {self.step}/{self.steps}, "
+                    f"paint: stage {progress.stage + 1}/{len(self.clock.steps)}, {stage_name(progress)}: "
+                    f"step {progress.step}/{progress.steps}, "
                     f"{progress.strokes} strokes, {seconds(self.clock.elapsed())} so far, about {seconds(eta)} left",
                     file=self.stream,
                     flush=True,

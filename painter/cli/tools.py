@@ -79,14 +79,18 @@ def run_train_renderer(args: argparse.Namespace) -> int:
     import brushes
     from renderers import resolve_weights
     from renderers.checkpoint import TRAINED
-    from renderers.train import TrainConfig, train_renderer
+    from renderers.model import pick_device
+    from renderers.train import TrainConfig, resumable_checkpoint, train_renderer
 
-    with checking():
+    with checking():  # everything the user gave, checked before any training data is drawn
         brush = brushes.get_brush(args.brush)
         out = resolve_weights(brush, args.out or TRAINED)
+        config = TrainConfig(steps=args.steps, batch=args.batch)
+        pick_device(args.device)
+        if args.resume:
+            resumable_checkpoint(out, brush)
     if args.threads:
         torch.set_num_threads(args.threads)
-    config = TrainConfig(steps=args.steps, batch=args.batch)
     summary = train_renderer(brush, out, config, device=args.device, resume=args.resume, cache=args.cache)
     print(
         f"wrote {out}: {summary['step']} steps, validation PSNR {summary['valid_psnr']:.2f} dB, "

@@ -23,35 +23,50 @@ def fake_job(*stages: tuple[int, float]):
     return SimpleNamespace(schedule=schedule, total_steps=sum(s for s, _ in stages))
 
 
-def step(stage: int, stage_step: int, step: int, steps: int):
+def step(job, stage: int, stage_step: int):
+    """The Progress the engine reports after `stage_step` steps of `stage`."""
+    steps = [s.steps for s in job.schedule]
     return SimpleNamespace(
-        stage=stage, kind="block", stage_step=stage_step, step=step, steps=steps, strokes=1, loss=0.5, level=1
+        stage=stage,
+        kind="block",
+        stage_step=stage_step,
+        stage_steps=steps[stage],
+        step=sum(steps[:stage]) + stage_step,
+        steps=sum(steps),
+        strokes=1,
+        loss=0.5,
+        level=stage + 1,
+        levels=len(steps),
     )
 
 
-def test_the_eta_weights_steps_by_their_stage_cost():
+def test_the_eta_weights_later_stages_by_their_cost():
     # 10 cheap steps (cost 1) then 10 dear ones (cost 9): after the cheap ones, 90% of the work is left.
-    clock = Clock(fake_job((10, 1.0), (10, 9.0)))
+    job = fake_job((10, 1.0), (10, 9.0))
+    clock = Clock(job)
     clock.started -= 10.0  # the cheap stage took 10 s
-    eta = clock.eta(step(0, 10, 10, 20), 10)
-    assert eta == pytest.approx(90.0, rel=0.01)  # counting steps alike would say 10 s
-    assert clock.done(step(1, 5, 15, 20), 15) == 10 + 45
+    assert clock.eta(step(job, 0, 10)) == pytest.approx(90.0, abs=0.1)  # counting steps alike would say 10 s
+    assert clock.done(step(job, 1, 5)) == 10 + 45
 
 
-def test_without_a_schedule_every_step_counts_alike():
-    clock = Clock(SimpleNamespace(total_steps=40))
-    clock.started -= 4.0
-    assert clock.eta(SimpleNamespace(stage="level", step=2, steps=8), 10) == pytest.approx(12.0, rel=0.01)
+def test_the_current_stage_goes_on_at_its_own_pace():
+    job = fake_job((10, 1.0), (10, 1.0))
+    clock = Clock(job)
+    clock.started -= 10.0
+    clock.last -= 10.0  # 5 steps of the first stage took 10 s: 2 s a step, where the costs say 1 unit
+    # 5 steps left here at 2 s, then 10 units at 10 s per 5 units done.
+    assert clock.eta(step(job, 0, 5)) == pytest.approx(5 * 2 + 10 * 2, abs=0.1)
 
 
 def test_a_log_gets_a_line_per_stage():
     log = io.StringIO()  # not a terminal
-    reporter = Reporter(fake_job((3, 1.0), (2, 4.0)), "auto", log)
-    for n, (stage, stage_step) in enumerate([(0, 1), (0, 2), (0, 3), (1, 1), (1, 2)], start=1):
-        reporter.update(step(stage, stage_step, n, 5))
+    job = fake_job((3, 1.0), (2, 4.0))
+    reporter = Reporter(job, "auto", log)
+    for stage, stage_step in [(0, 1), (0, 2), (0, 3), (1, 1), (1, 2)]:
+        reporter.update(step(job, stage, stage_step))
     reporter.close()
     lines = log.getvalue().splitlines()
-    assert [line.split(":")[1].strip() for line in lines] == ["stage 1/2 (block)", "stage 2/2 (block)"]
+    assert [line.split(":")[1].strip() for line in lines] == ["stage 1/2, level 1/2", "stage 2/2, level 2/2"]
     assert "\r" not in log.getvalue()
 
 
