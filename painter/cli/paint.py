@@ -71,6 +71,8 @@ def run_paint(args: argparse.Namespace) -> int:
     with checking():
         photo = read_stdin_photo() if args.photo == "-" else args.photo
         job = PaintJob(photo, settings, name="standard input" if args.photo == "-" else None)
+    for note in job.notes:
+        print(f"paint: note: {note}", file=sys.stderr)
     if job.style is not None and job.style.extractor == "random":
         print(
             "paint: note: no VGG weights, so the style comes from a random network; VGG weights give better "
