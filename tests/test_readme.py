@@ -51,6 +51,9 @@ COVERED = {
     ),
     "paint render strokes.json -o process.mp4": "tests/test_animation.py::test_render_writes_mp4_and_animated_svg",
     "paint brushes": RUN_HERE,
+    "paint brushes new dab --texture stroke.jpg --two-colour": (
+        "tests/brushes/test_scanned.py::test_the_brush_lives_in_the_user_folder_and_the_registry_finds_it"
+    ),
     "paint export strokes.json --to gcode -o painting.gcode --pens 4 --preview plot.png": (
         "tests/plotter/test_cli_export.py::test_cli_exports_and_summarises"
     ),

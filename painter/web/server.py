@@ -213,7 +213,7 @@ class Handler(BaseHTTPRequestHandler):
         ("GET", r"/", "page"),
         ("GET", r"/static/(?P<name>[\w.-]+)", "static_file"),
         ("GET", r"/api/config", "get_config"),
-        ("GET", r"/api/brushes/(?P<name>\w+)\.png", "brush_preview"),
+        ("GET", r"/api/brushes/(?P<name>[\w-]+)\.png", "brush_preview"),  # a user brush's name may hold a -
         ("POST", r"/api/uploads", "post_upload"),
         ("GET", r"/api/jobs", "list_jobs"),
         ("POST", r"/api/jobs", "post_job"),
