@@ -15,7 +15,8 @@ import torch
 
 from brushes.base import Param, check_strokes
 from brushes.box import BoxBrush, box_params
-from brushes.geometry import interval_coverage, pixel_grid, rotate_into, to_hex, unpremultiply
+from brushes.geometry import degrees, interval_coverage, pixel_grid, rotate_into, unpremultiply
+from brushes.svg_texture import along_paint, shared_def, unit_box_transform
 
 BRISTLES = 16
 STRIP = 1.4 / BRISTLES  # strip thickness as a fraction of the stroke's: strips overlap, so no gaps
@@ -96,26 +97,29 @@ class OilPaint(BoxBrush):
         return colour, alpha * strokes[:, self.column("alpha"), None, None, None]
 
     def svg_elements(self, stroke: np.ndarray, height: int, width: int, drawing: svgwrite.Drawing) -> list:
-        length, thick, transform = self.svg_frame(stroke, height, width)
-        gradient = drawing.linearGradient(
-            start=(-length / 2, 0),
-            end=(length / 2, 0),
-            gradientUnits="userSpaceOnUse",
-            id=f"paint{len(drawing.defs.elements)}",
-        )
-        gradient.add_stop_color(0, to_hex(stroke[self.columns("r0", "b0")]))
-        gradient.add_stop_color(1, to_hex(stroke[self.columns("r1", "b1")]))
-        drawing.defs.add(gradient)
-        group = drawing.g(transform=transform)
+        """One <use> of the bristle strips (defined once per drawing in the unit box) under the stroke's
+        transform, filled with its gradient: the strips scale with the stroke, as in `render`."""
+        cx, cy, length, thick, _ = (float(t) for t in self._geometry(torch.as_tensor(stroke)[None], height, width))
+        transform = unit_box_transform(cx, cy, degrees(stroke[self.column("angle")]), length, thick)
+        fill = along_paint(drawing, stroke[self.columns("r0", "b0")], stroke[self.columns("r1", "b1")])
+        use = drawing.use(shared_def(drawing, "oilpaint-strips", self._unit_strips), transform=transform, fill=fill)
         opacity = stroke[self.column("alpha")]
-        if opacity < 1:
-            group["opacity"] = f"{opacity:.4f}"
-        for uc, uh, vc, vh, shade in self._strips(length, thick):
-            box = dict(insert=(round(uc - uh, 3), round(vc - vh, 3)), size=(round(2 * uh, 3), round(2 * vh, 3)))
-            group.add(drawing.rect(fill=gradient.get_paint_server(), **box))
+        if opacity < 1:  # on a group: cairosvg ignores opacity on a <use>
+            group = drawing.g(opacity=f"{opacity:.4f}")
+            group.add(use)
+            return [group]
+        return [use]
+
+    def _unit_strips(self, drawing: svgwrite.Drawing):
+        """The strips of a 1 x 1 stroke: paint rects without a fill of their own (they take the stroke's
+        gradient from the <use>), each bristle's shade over it in black or white."""
+        group = drawing.g()
+        for uc, uh, vc, vh, shade in self._strips(1.0, 1.0):
+            box = dict(insert=(round(uc - uh, 5), round(vc - vh, 5)), size=(round(2 * uh, 5), round(2 * vh, 5)))
+            group.add(drawing.rect(**box))
             if shade:
                 group.add(drawing.rect(fill="black" if shade > 0 else "white", fill_opacity=f"{abs(shade):.4f}", **box))
-        return [group]
+        return group
 
 
 BRUSH = OilPaint()

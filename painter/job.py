@@ -21,7 +21,7 @@ from __future__ import annotations
 import functools
 import time
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import torch
@@ -29,6 +29,7 @@ import torch
 import brushes
 from brushes import Brush
 from painter.canvas import parse_colour, render_painting
+from painter.engine.attention import attention_map
 from painter.engine.objective import objective_for
 from painter.engine.painter import Progress, make_painter
 from painter.engine.schedule import ScheduleOptions, Stage, build_schedule
@@ -58,6 +59,24 @@ def open_renderer(brush: Brush, settings: PaintSettings, device: torch.device):
         return None, EXACT_RESOLUTION
     net = _neural_renderer(brush.name, settings.renderer_weights, str(device))
     return net, net.resolution
+
+
+def untrained_fallback(brush: Brush, settings: PaintSettings) -> tuple[PaintSettings, str | None]:
+    """The settings to paint with and a note for the user. A brush with no shipped network (one made
+    from a scan) uses the network its user trained (`paint train-renderer`), else paints through its
+    exact renderer, which needs no training: the note says which and how to train one."""
+    from renderers import shipped_weights, user_weights
+    from renderers.checkpoint import TRAINED
+
+    if settings.renderer != "neural" or settings.renderer_weights is not None or shipped_weights(brush).exists():
+        return settings, None
+    if user_weights(brush).exists():
+        return replace(settings, renderer_weights=TRAINED), None
+    note = (
+        f"brush {brush.name!r} has no trained renderer yet, so it paints through its exact renderer (slower); "
+        f"train one with: paint train-renderer --brush {brush.name}"
+    )
+    return replace(settings, renderer="exact"), note
 
 
 @functools.lru_cache(maxsize=8)
@@ -168,8 +187,10 @@ class PaintJob:
         `style_image`: the content of the style image settings.style names, given any of those ways (a
         batch worker has its bytes, not the file)."""
         self.started = time.perf_counter()
-        self.settings = settings = settings or PaintSettings()
-        self.brush = brushes.get_brush(settings.brush)
+        self.brush = brushes.get_brush((settings or PaintSettings()).brush)
+        settings, note = untrained_fallback(self.brush, settings or PaintSettings())
+        self.settings = settings
+        self.notes: list[str] = [note] if note else []  # for the user, once: the library prints nothing
         self.background = parse_colour(settings.canvas)
         self.device = open_device(settings.device)
         self.photo = open_photo(photo, self.background, max_side=max(settings.size, settings.output_size), name=name)
@@ -188,7 +209,8 @@ class PaintJob:
         self.palette = open_palette(self.brush, settings, target)
         self.painter = make_painter(
             self.brush, target, self.schedule, net=net, resolution=self.resolution, background=self.background,
-            objective=objective, seed=settings.seed, opaque=settings.opaque, palette=self.palette, device=self.device,
+            objective=objective, seed=settings.seed, opaque=settings.opaque, palette=self.palette,
+            attention=attention_map(target) if settings.focus == "eye" else None, device=self.device,
         )  # fmt: skip
         self.interrupted = False
 

@@ -23,6 +23,7 @@ from painter.limits import MAX_STROKES as MAX_FILE_STROKES
 RENDERERS = ("neural", "exact")
 DEVICES = ("auto", "cpu", "cuda")
 STYLE_MODES = ("all", "colour")
+FOCUS = ("eye", "error")  # where strokes go first: where people look, or where the painting misses most
 ANIMATIONS = ("mp4", "gif", "both", "none")  # the making-of film: process.mp4, process.gif, both or none
 
 MIN_FIT_SIDE = 32  # below this many pixels on the long side a photo has nothing left to paint
@@ -84,6 +85,9 @@ class PaintSettings:
     preserve_colour: bool = False  # keep the photo's colours: the style image's colours are matched first
     palette: str | None = None  # paint only in these colours, "#rrggbb,..." (your pens or paints; None: any)
     pens: int | None = None  # paint only in this many colours, picked from the photo (None: any)
+    # Where strokes go first: "eye", where people look (faces and detail count more, see
+    # painter.engine.attention), or "error", where the painting misses the photo most on average.
+    focus: str = "eye"
 
     def __post_init__(self) -> None:
         validate(self)
@@ -137,6 +141,7 @@ def validate(s: PaintSettings) -> None:
     _choice("device", s.device, DEVICES)
     _choice("renderer", s.renderer, RENDERERS)
     _choice("animation", s.animation, ANIMATIONS)
+    _choice("focus", s.focus, FOCUS)
     if s.steps is not None:
         _whole("steps", s.steps, 1, 10_000)
     _choice("style_mode", s.style_mode, STYLE_MODES)

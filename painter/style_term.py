@@ -35,8 +35,8 @@ REFERENCE_FLOOR = 0.25  # least divisor (relative Gram error): a photo close to 
 
 @dataclass
 class StyleTerm:
-    """The style term, a callable for ``ProgressivePainter.extra_loss``: ``weight * loss(canvas) / reference``
-    with the loss and reference of the level's scale.
+    """The style loss as the objective's style term calls it (painter.engine.objective):
+    ``weight * loss(canvas) / reference`` with the loss and reference of the scale the canvas is seen at.
 
     Shape: canvas (1, 3, h, w) in [0, 1] at `scale` px per canvas px -> scalar.
     Example: ``term = StyleTerm(net, style, photo, 0.1, resolution=64, sides=[256, 128]); term(canvas, 0.25)``.

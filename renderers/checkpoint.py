@@ -11,21 +11,19 @@ The user folder is $PAINT_HOME if set, else the platform's folder for user data 
 
 from __future__ import annotations
 
-import os
 import re
-import sys
 from pathlib import Path
 
 import torch
 
 from brushes import Brush
+from brushes.home import user_data_dir
 from renderers.atomic import atomic_path, special_kind
 from renderers.model import NeuralRenderer, RendererConfig
 
 SHIPPED_DIR = Path(__file__).parent / "weights"
 SHIPPED = "shipped"  # the name of the package's own weights
 TRAINED = "trained"  # the name `paint train-renderer` writes to unless told otherwise
-HOME_ENV = "PAINT_HOME"
 _NAME = re.compile(r"^[A-Za-z0-9_-]+$")  # a name, not a path: no dot, no slash
 REQUIRED = ("brush", "fingerprint", "config", "model")
 
@@ -33,19 +31,6 @@ REQUIRED = ("brush", "fingerprint", "config", "model")
 def shipped_weights(brush: Brush) -> Path:
     """Where the package keeps the trained weights for `brush`."""
     return SHIPPED_DIR / f"{brush.name}.pt"
-
-
-def user_data_dir() -> Path:
-    """The folder for the user's own files: $PAINT_HOME, else ~/.local/share/paint (or
-    $XDG_DATA_HOME/paint) on Linux, ~/Library/Application Support/paint on macOS and
-    %LOCALAPPDATA%\\paint on Windows."""
-    if os.environ.get(HOME_ENV):
-        return Path(os.environ[HOME_ENV]).expanduser()
-    if sys.platform == "win32":
-        return Path(os.environ.get("LOCALAPPDATA") or Path.home() / "AppData" / "Local") / "paint"
-    if sys.platform == "darwin":
-        return Path.home() / "Library" / "Application Support" / "paint"
-    return Path(os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share") / "paint"
 
 
 def user_weights(brush: Brush, name: str = TRAINED) -> Path:

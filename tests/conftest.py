@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import tempfile
+
 from painter.omp import use_paint_threads
 
 use_paint_threads()  # before torch loads OpenMP: the tests run under the policy `paint` runs under
@@ -11,6 +14,12 @@ import pytest  # noqa: E402
 import torch  # noqa: E402
 
 from brushes import Brush  # noqa: E402
+
+
+def pytest_configure(config):
+    """Every test session gets its own empty user folder: tests never read or write the real one (the
+    user's own brushes and trained weights), and brushes the user made do not join the contract tests."""
+    os.environ["PAINT_HOME"] = tempfile.mkdtemp(prefix="paint-test-home-")
 
 
 @pytest.fixture

@@ -112,9 +112,9 @@ whole_number = number(int)
 
 
 class Terminated(BaseException):
-    """SIGTERM, turned into an exception so a killed run stops like Ctrl-C: the work so far is kept. Like
-    KeyboardInterrupt it is no Exception, so that code catching a task's errors (a batch's photo) lets it
-    through rather than reporting the photo failed and going on."""
+    """SIGTERM, turned into an exception so a killed run stops like Ctrl-C: the work so far is kept. A
+    BaseException like KeyboardInterrupt, so that no `except Exception` on the way (a server's request
+    handler, a batch task) takes it for an error and goes on."""
 
 
 def _terminate(signum, frame):

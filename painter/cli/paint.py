@@ -26,6 +26,7 @@ from painter.leftovers import scratch_folder
 from painter.settings import (
     ANIMATIONS,
     DEVICES,
+    FOCUS,
     QUALITIES,
     RENDERERS,
     STYLE_MODES,
@@ -82,6 +83,8 @@ def run_paint(args: argparse.Namespace) -> int:
     with checking():
         photo = read_stdin_photo() if args.photo == "-" else args.photo
         job = PaintJob(photo, settings, name="standard input" if args.photo == "-" else None)
+    for note in job.notes:
+        print(f"paint: note: {note}", file=sys.stderr)
     if job.style is not None and job.style.extractor == "random":
         print(
             "paint: note: no VGG weights, so the style comes from a random network; VGG weights give better "
@@ -173,6 +176,11 @@ def add_parser(sub) -> None:
     g.add_argument("--brush", help=f"a brush; 'paint brushes' lists them ({d['brush']})")
     g.add_argument("--strokes", type=positive_int, metavar="N", help=f"stroke budget ({d['strokes']})")
     g.add_argument("--quality", choices=QUALITIES, help=f"optimiser effort per stroke ({d['quality']})")
+    g.add_argument(
+        "--focus",
+        choices=FOCUS,
+        help=f"strokes go first where people look (faces, detail) or where the miss is largest ({d['focus']})",
+    )
     g.add_argument("--size", type=positive_int, metavar="PX", help=f"long side the strokes are fitted at ({d['size']})")
     g.add_argument("--canvas", metavar="COLOUR", help=f"white, black or #rrggbb ({d['canvas']})")
     g.add_argument("--seed", type=number(int), help=f"the same seed gives the same strokes ({d['seed']})")

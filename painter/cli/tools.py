@@ -7,6 +7,7 @@ import json
 import sys
 from pathlib import Path
 
+from painter.cli import brushes as user_brushes
 from painter.cli.common import Stoppable, UsageError, check_png_name, checking, number, positive_int
 from painter.settings import DEVICES
 
@@ -121,10 +122,16 @@ def add_parsers(sub) -> None:
     p.add_argument("--animated", action="store_true", help="an .svg in which the strokes appear one after another")
     p.set_defaults(run=run_render)
 
-    p = sub.add_parser("brushes", help="list the brushes and their parameters")
+    p = sub.add_parser(
+        "brushes",
+        help="list the brushes; 'paint brushes new|remove' makes or removes your own",
+        description="List the brushes. 'paint brushes new NAME --texture IMAGE' makes a brush from an image of "
+        "one real stroke; 'paint brushes remove NAME' removes one you made.",
+    )
     p.add_argument("--json", action="store_true", help="print the brushes' parameter specs as JSON")
     p.add_argument("--preview", metavar="PNG", help="draw a sheet of sample strokes of every brush")
     p.set_defaults(run=run_brushes)
+    user_brushes.add_parsers(p, type(p))
 
     p = sub.add_parser("serve", help="a web page on this machine: drop a photo and watch it being painted")
     p.add_argument("--host", default="127.0.0.1", help="address to listen on; only this machine by default (127.0.0.1)")

@@ -54,7 +54,13 @@ class BlockStage:
         target = grid.split(state.target, res).to(dev)  # (B, 3, R, R)
         inside = grid.split(torch.ones(1, state.height, state.width), res).gt(0.5).float().to(dev)  # (B, 1, R, R)
         background = grid.split(state.canvas, res).to(dev)  # (B, 3, R, R)
-        error = ((background - target).abs() * inside).mean(dim=(1, 2, 3)).cpu()
+        # How much a miss counts where the eye looks (1 everywhere without an attention map). (B, 1, R, R)
+        looked = (
+            inside
+            if state.attention is None
+            else grid.split(state.weight(state.height, state.width), res).to(dev) * inside
+        )
+        error = ((background - target).abs() * looked).mean(dim=(1, 2, 3)).cpu()
         given = allocate(self.count, error, self.focus)  # (B,)
         per_block = int(given.max())
         active = (torch.arange(per_block)[None, :] < given[:, None]).float().to(dev)  # (B, K) used slots
@@ -63,7 +69,7 @@ class BlockStage:
         params = torch.zeros(grid.blocks, 0, tools.brush.size, device=dev)
         canvas = background
         for new, steps in zip(spread(per_block, rounds), spread(self.network_steps, rounds), strict=True):
-            seeds = self._seed(state, tools, target.cpu(), canvas.detach().cpu(), inside.cpu(), new, per_block)
+            seeds = self._seed(state, tools, target.cpu(), canvas.detach().cpu(), looked.cpu(), new, per_block)
             params = torch.cat([params.detach(), seeds.to(dev)], dim=1).requires_grad_(True)  # (B, k, P)
             mask = active[:, : params.shape[1]]
             render = tools.block[self.renderer]
@@ -99,14 +105,15 @@ class BlockStage:
             )
             yield loss, canvas
 
-    def _seed(self, state, tools, target, background, inside, k: int, size_for: int) -> torch.Tensor:
-        """K new strokes per block (B, K, P), sized so that `size_for` of them would cover the block."""
+    def _seed(self, state, tools, target, background, looked, k: int, size_for: int) -> torch.Tensor:
+        """K new strokes per block (B, K, P), sized so that `size_for` of them would cover the block, where the
+        block misses the photo most, each pixel's miss weighted by looked (B, 1, R, R): 0 outside the photo."""
         b, _, res, _ = target.shape
         size = min(0.6, max(0.15, 1.6 / math.sqrt(size_for)))
         state.stroke_size = size * self.grid.side / max(state.height, state.width)  # the same, on the whole canvas
         if k == 0:
             return torch.zeros(b, 0, tools.brush.size)
-        miss = (background - target).abs().mean(dim=1) * inside[:, 0]  # (B, R, R)
+        miss = (background - target).abs().mean(dim=1) * looked[:, 0]  # (B, R, R)
         grid, width, height = self.grid, state.width, state.height
         rows, cols = torch.arange(b) // grid.cols, torch.arange(b) % grid.cols
 
@@ -114,7 +121,7 @@ class BlockStage:
             across = (cols[:, None] + xy[..., 0]) * grid.side / width  # (B, K)
             return across, (rows[:, None] + xy[..., 1]) * grid.side / height
 
-        strokes = tools.seeder.place(miss, target, k, size, (res, res), to_canvas, floor=1e-6 * inside[:, 0])
+        strokes = tools.seeder.place(miss, target, k, size, (res, res), to_canvas, floor=1e-6 * (looked[:, 0] > 0))
         self._clamp(strokes, tools)
         return strokes
 

@@ -57,7 +57,8 @@ class CanvasStage:
             """`count` strokes (count, P) where error (h, w) is largest, at the size strokes were last seeded."""
             photo = resize(state.target[None], tuple(error.shape))  # (1, 3, h, w)
             extent = (state.height, state.width)
-            return tools.seeder.place(error[None], photo, count, state.stroke_size, extent)[0]
+            miss = error[None] * state.weight(*error.shape)  # (1, h, w), weighted where the eye looks
+            return tools.seeder.place(miss, photo, count, state.stroke_size, extent)[0]
 
         steps = fit_canvas(
             tools.drawers[self.drawer], tools.brush, state.strokes(), state.target, state.background, self.steps,

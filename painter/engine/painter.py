@@ -118,15 +118,17 @@ def make_painter(
     seed: int = 0,
     opaque: bool = False,
     palette: Palette | None = None,
+    attention: torch.Tensor | None = None,
     device: torch.device | None = None,
 ) -> Painter:
     """A painter of `target` (3, H, W) on a canvas of `background` colour that runs `schedule` (see
     painter.engine.schedule.build_schedule), optimising through `net` (None: the brush's exact renderer)
-    for `objective` (default: the photo alone, see objective_for).
+    for `objective` (default: the photo alone, see objective_for). `attention` (h, w) weighs where a miss
+    counts more when strokes are shared out and placed (see painter.engine.attention).
 
     Example: ``make_painter(brush, photo, build_schedule(brush, 300, 340, 512, ScheduleOptions()), net=net)``."""
     tools = open_tools(
         brush, net, resolution, target, objective or objective_for(brush),
         seed=seed, opaque=opaque, palette=palette, device=device,
     )  # fmt: skip
-    return Painter(schedule, PaintingState(target, background, brush, palette), tools)
+    return Painter(schedule, PaintingState(target, background, brush, palette, attention=attention), tools)

@@ -13,6 +13,7 @@ from painter.canvas import blank_canvas, draw
 from painter.engine.objective import Objective
 from painter.engine.seeder import Seeder
 from painter.engine.windows import WindowDrawer
+from painter.images import resize
 from painter.palette import Palette
 from painter.strokes import Painting
 
@@ -50,6 +51,9 @@ class PaintingState:
     done: list[torch.Tensor] = field(default_factory=list)  # (n, P) strokes of finished stages
     current: torch.Tensor | None = None  # (n, P) the strokes of the stage under way
     stroke_size: float | None = None
+    # Where the eye looks (see painter.engine.attention): how much a miss counts, (h, w) >= 1 at any scale;
+    # None: every pixel alike.
+    attention: torch.Tensor | None = None
 
     def __post_init__(self) -> None:
         _, self.height, self.width = self.target.shape
@@ -62,6 +66,12 @@ class PaintingState:
             self._canvas = blank_canvas(self.height, self.width, self.background)
             draw(self.brush, self.painting().strokes, self._canvas)
         return self._canvas
+
+    def weight(self, height: int, width: int) -> torch.Tensor:
+        """The attention map at height x width, scaled to at most 1 (only ratios matter): (1, h, w)."""
+        if self.attention is None:
+            return torch.ones(1, height, width)
+        return resize(self.attention[None, None] / self.attention.max(), (height, width))[0].clamp_min(0)
 
     def strokes(self) -> torch.Tensor:
         """All strokes so far (N, P), the stage under way included."""

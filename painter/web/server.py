@@ -30,7 +30,9 @@ from urllib.parse import parse_qs, unquote, urlsplit
 
 import brushes
 from painter import leftovers
+from painter.animation import ANIMATIONS
 from painter.files import json_text
+from painter.palette import MAX_COLOURS
 from painter.settings import QUALITIES, SettingsError, defaults, shown
 from painter.web.jobs import RESULT_FILES, JobQueue, QueueFull, WebJob, label, settings_from_options
 from painter.web.uploads import Limits, Upload, UploadError, keep_upload
@@ -46,11 +48,15 @@ CONTENT_TYPES = {
     ".svg": "image/svg+xml",
     ".json": "application/json",
     ".gif": "image/gif",
+    ".mp4": "video/mp4",
     ".gcode": "text/plain",
     ".hpgl": "text/plain",
 }
 PLOT_FORMATS = {"gcode": ".gcode", "svg": ".plot.svg", "hpgl": ".hpgl"}  # format -> file suffix
 PAPERS = ("a4", "a3", "letter")
+# How a download is named after the photo: `cat-oilpaint-animated.svg` beside `cat-oilpaint.svg`.
+DOWNLOAD_SUFFIXES = {"photo.png": "-photo.png", "painting-animated.svg": "-animated.svg"}
+PAGE_DEFAULTS = ("brush", "strokes", "size", "canvas", "quality", "seed", "animation")  # the form starts with these
 MAX_PENS = 16  # more pens than any plotter's carousel; k-means on stroke colours stays quick
 MAX_JSON_BYTES = 64_000  # a job's options are a few hundred bytes
 KEEP_ALIVE_S = 15.0  # an idle event stream sends a comment this often, so proxies and browsers keep it open
@@ -189,8 +195,11 @@ class WebServer:
         d = defaults()
         return {
             "brushes": [{"name": b.name, "description": b.description} for b in brushes.all_brushes()],
-            "defaults": {name: d[name] for name in ("brush", "strokes", "size", "canvas", "quality", "seed")},
+            "defaults": {name: d[name] for name in PAGE_DEFAULTS},
             "qualities": list(QUALITIES),
+            "animations": list(ANIMATIONS),
+            "max_colours": MAX_COLOURS,
+            "workers": self.queue.workers,
             "limits": self.limits.to_dict(),
             "plot_formats": list(PLOT_FORMATS),
             "papers": list(PAPERS),
@@ -259,7 +268,7 @@ class Handler(BaseHTTPRequestHandler):
         ("GET", r"/", "page"),
         ("GET", r"/static/(?P<name>[\w.-]+)", "static_file"),
         ("GET", r"/api/config", "get_config"),
-        ("GET", r"/api/brushes/(?P<name>\w+)\.png", "brush_preview"),
+        ("GET", r"/api/brushes/(?P<name>[\w-]+)\.png", "brush_preview"),  # a user brush's name may hold a -
         ("POST", r"/api/uploads", "post_upload"),
         ("GET", r"/api/jobs", "list_jobs"),
         ("POST", r"/api/jobs", "post_job"),
@@ -506,7 +515,7 @@ class Handler(BaseHTTPRequestHandler):
             self.send_json({"error": f"This painting has no file {shown(name)}."}, HTTPStatus.NOT_FOUND)
             return
         suffix = Path(name).suffix
-        saved_as = download_name(found, "-photo.png" if name == "photo.png" else suffix)
+        saved_as = download_name(found, DOWNLOAD_SUFFIXES.get(name, suffix))
         headers = {"Content-Disposition": f'attachment; filename="{saved_as}"'}
         self.send_bytes(path.read_bytes(), CONTENT_TYPES.get(suffix, "application/octet-stream"), 200, headers)
 

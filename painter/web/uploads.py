@@ -32,6 +32,7 @@ class Limits:
     queue: int = 20  # jobs waiting at once: a local tool, so a full queue is a stuck script, not a crowd
     strokes: int = 5000  # a page, not a batch job: 5000 strokes already take an hour on a CPU
     size: int = 1024  # the fitted size's long side; the time grows as its square (the CLI goes to 4096)
+    render_size: int = 4096  # the downloads' long side: the strokes are only redrawn, so it costs little time
 
     def to_dict(self) -> dict:
         return {
@@ -40,6 +41,7 @@ class Limits:
             "queue": self.queue,
             "strokes": self.strokes,
             "size": self.size,
+            "render_size": self.render_size,
         }
 
 

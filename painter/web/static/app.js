@@ -5,6 +5,8 @@
 
 const $ = (id) => document.getElementById(id);
 const state = { config: null, photo: null, style: null, job: null, events: null, loadingFrame: false, shownFrames: 0 };
+const FIRST_PALETTE = ["#1b1b1b", "#c03020", "#2f5d7c", "#f4f0e6"]; // ink, red, blue and paper: a plotter's usual pens
+const ANIMATION_NAMES = { gif: "GIF", mp4: "MP4 video", both: "GIF and MP4 video", none: "None" };
 
 async function api(path, options = {}) {
   const response = await fetch(path, options);
@@ -120,8 +122,40 @@ function options() {
     opaque: $("opaque").checked,
   };
   if ($("steps").value !== "") chosen.steps = Number($("steps").value);
+  if ($("render-size").value !== "") chosen.render_size = Number($("render-size").value);
+  if ($("animation").value) chosen.animation = $("animation").value;
+  const colours = document.querySelector("input[name=colours]:checked").value;
+  if (colours === "pens") chosen.pens = Number($("pens").value);
+  if (colours === "palette") chosen.palette = paletteColours().join(",");
   if (state.style) chosen.style_weight = Number($("style-weight").value);
   return chosen;
+}
+
+// ---- your own colours: one colour input each ------------------------------------------------------------
+function paletteColours() {
+  return [...$("palette-colours").querySelectorAll("input[type=color]")].map((input) => input.value);
+}
+
+function setPalette(colours) {
+  const box = $("palette-colours");
+  box.replaceChildren();
+  for (const colour of colours) addPaletteColour(colour);
+}
+
+function addPaletteColour(colour) {
+  const box = $("palette-colours");
+  if (box.children.length >= state.config.max_colours) return;
+  const input = Object.assign(document.createElement("input"), { type: "color", value: colour });
+  input.setAttribute("aria-label", `Colour ${box.children.length + 1}`);
+  input.addEventListener("input", () => { $("colours-palette").checked = true; });
+  box.append(input);
+  $("palette-remove").disabled = box.children.length <= 1;
+}
+
+function removePaletteColour() {
+  const box = $("palette-colours");
+  if (box.children.length > 1) box.lastElementChild.remove();
+  $("palette-remove").disabled = box.children.length <= 1;
 }
 
 function buildBrushes(config) {
@@ -172,6 +206,7 @@ function follow(job) {
   state.job = job;
   state.shownFrames = 0;
   $("result").hidden = true;
+  showCompare(false);
   $("stage-painting").hidden = true;
   $("painting-placeholder").hidden = true;
   $("live").hidden = false;
@@ -200,13 +235,21 @@ function ordinal(n) {
 function render(job) {
   updatePaintButton();
   const bar = $("bar");
-  const waiting = job.state === "queued";
+  // A job no worker has taken yet is not waiting when a worker is free: it starts in a moment.
+  const waiting = job.state === "queued" && job.ahead !== null && job.ahead >= job.workers;
   if (!finished(job)) {
     $("live").hidden = waiting;
     $("painting-placeholder").hidden = !waiting;
     $("painting-placeholder").textContent = waiting ? "Waiting for its turn…" : "The painting grows here";
   }
   $("cancel").textContent = waiting ? "Leave the queue" : "Stop and keep it";
+  $("cancel").hidden = job.state === "saving";
+  $("eta").textContent = "";
+  if (job.state === "queued" && !waiting) {
+    bar.classList.remove("waiting");
+    $("status").textContent = "Starting…";
+    return;
+  }
   if (waiting) {
     bar.classList.add("waiting");
     $("status").textContent = job.position === 1
@@ -215,18 +258,40 @@ function render(job) {
     return;
   }
   bar.classList.remove("waiting");
+  bar.classList.toggle("saving", job.state === "saving");
   const p = job.progress;
-  if (p) {
+  if (job.state === "saving") {
+    $("fill").style.width = "100%";
+    bar.setAttribute("aria-valuenow", "100");
+    $("status").textContent = `Saving the files (${savedKinds(job.settings)})…`;
+  } else if (p) {
     const percent = Math.round((100 * p.step) / p.steps);
     $("fill").style.width = `${percent}%`;
     bar.setAttribute("aria-valuenow", String(percent));
-    const stage = p.stage === "canvas" ? "Final touches" : `Layer ${p.level} of ${p.levels}`;
+    const stage = p.kind === "canvas" ? "Final touches" : `Layer ${p.level} of ${p.levels}`;
     $("status").textContent = `${stage} · ${p.strokes} strokes · ${percent}%`;
+    $("eta").textContent = timeLeft(p.eta_s);
   } else if (job.state === "painting") {
     $("status").textContent = "Preparing the canvas…";
   }
   if (job.state === "painting" && job.frames > state.shownFrames) loadFrame(job);
   if (finished(job)) showResult(job);
+}
+
+// "about 40 s left": from the server's estimate, which weights each stage's steps by what they cost.
+function timeLeft(seconds) {
+  if (seconds === null || seconds === undefined) return "";
+  if (seconds < 5) return "a few seconds left";
+  if (seconds < 90) return `about ${Math.round(seconds / 5) * 5} s left`;
+  return `about ${Math.round(seconds / 60)} min left`;
+}
+
+function savedKinds(settings) {
+  const kinds = ["PNG", "SVG"];
+  if (settings.animation === "gif" || settings.animation === "both") kinds.push("GIF");
+  if (settings.animation === "mp4" || settings.animation === "both") kinds.push("MP4");
+  if (settings.animation !== "none") kinds.push("animated SVG");
+  return kinds.join(", ");
 }
 
 function loadFrame(job) {
@@ -286,8 +351,15 @@ function showResult(job) {
   $("painting-placeholder").hidden = true;
   $("painting-caption").textContent = job.state === "stopped" ? "Painting (stopped early; kept as it was)" : "Painting";
   const m = job.metrics;
+  $("stat-likeness").textContent = m.likeness;
   $("stat-psnr").textContent = decibels(m.psnr);
-  $("stat-psnr").title = "PSNR of the painting against the photo: higher is closer";
+  $("stat-psnr").title = "PSNR of the painting against the photo, in decibels: higher is closer (the default painting scores about 27)";
+  $("stat-palette-box").hidden = !m.palette;
+  $("stat-palette").replaceChildren(...(m.palette || []).map((colour) => {
+    const swatch = Object.assign(document.createElement("span"), { className: "used", title: colour });
+    swatch.style.background = colour;
+    return swatch;
+  }));
   $("stat-strokes").textContent = String(m.strokes);
   $("stat-time").textContent = m.seconds < 90 ? `${m.seconds.toFixed(1)} s` : `${(m.seconds / 60).toFixed(1)} min`;
   $("dl-png").href = fileUrl(job, "painting.png");
@@ -295,8 +367,29 @@ function showResult(job) {
   $("dl-json").href = fileUrl(job, "strokes.json");
   $("dl-gif").href = fileUrl(job, "process.gif");
   $("dl-gif").hidden = !job.files.includes("process.gif");
+  $("dl-mp4").href = fileUrl(job, "process.mp4");
+  $("dl-mp4").hidden = !job.files.includes("process.mp4");
+  $("dl-animated").href = fileUrl(job, "painting-animated.svg");
+  $("dl-animated").hidden = !job.files.includes("painting-animated.svg");
+  $("compare-photo").src = fileUrl(job, "photo.png");
+  $("compare-painting").src = fileUrl(job, "painting.png");
+  $("compare-view").style.aspectRatio = String(job.photo.width / job.photo.height);
   updatePlotLink();
   $("result").hidden = false;
+}
+
+// ---- before and after: the painting over the photo, cut where the slider says --------------------------------
+function showCompare(shown) {
+  $("compare").hidden = !shown;
+  document.querySelector(".pair").hidden = shown;
+  $("compare-toggle").textContent = shown ? "Side by side" : "Compare before and after";
+  if (shown) updateCompare();
+}
+
+function updateCompare() {
+  const cut = Number($("compare-slider").value); // percent from the left: photo before it, painting after
+  $("compare-painting").style.clipPath = `inset(0 0 0 ${cut}%)`;
+  $("compare-line").style.left = `${cut}%`;
 }
 
 function updatePlotLink() {
@@ -332,7 +425,9 @@ async function loadGallery() {
     const caption = document.createElement("span");
     const title = document.createElement("strong");
     title.textContent = job.photo.name;
-    caption.append(title, document.createElement("br"), `${job.settings.brush}, ${job.metrics.strokes} strokes, ${decibels(job.metrics.psnr)}`);
+    const m = job.metrics;
+    caption.append(title, document.createElement("br"), `${job.settings.brush}, ${m.strokes} strokes, ${m.likeness.toLowerCase()} likeness`);
+    card.title = `${decibels(m.psnr)}. Open it again, with its settings`;
     if (job.state === "stopped") caption.append(Object.assign(document.createElement("em"), { className: "badge", textContent: "stopped" }));
     card.append(image, caption);
     card.addEventListener("click", () => {
@@ -340,10 +435,66 @@ async function loadGallery() {
       state.job = job;
       $("result").hidden = true;
       showResult(job);
+      reopen(job);
       $("stage").scrollIntoView({ behavior: "smooth" });
     });
     box.append(card);
   }
+}
+
+// Put a finished painting's photo, style image and settings back into the form: Paint paints it again.
+function reopen(job) {
+  const s = job.settings;
+  state.photo = job.photo;
+  $("photo-thumb").src = fileUrl(job, "photo.png");
+  $("photo-thumb").hidden = false;
+  $("drop").classList.add("has-image");
+  $("drop-hint").querySelector("strong").textContent = `${job.photo.name}: ${job.photo.width} × ${job.photo.height}`;
+  if (job.style) {
+    state.style = job.style;
+    $("style-thumb").src = fileUrl(job, "style.png");
+    $("style-thumb").hidden = false;
+    $("style-drop").classList.add("has-image");
+    $("style-hint").querySelector("strong").textContent = job.style.name;
+    $("style-clear").hidden = false;
+    setSlider("style-weight", s.style_weight);
+  } else {
+    clearStyle();
+  }
+  const brush = document.querySelector(`input[name=brush][value="${s.brush}"]`);
+  if (brush) brush.checked = true;
+  setSlider("strokes", s.strokes);
+  setSlider("size", s.size);
+  const preset = [...document.querySelectorAll("input[name=canvas]")].find((radio) => radio.value === s.canvas);
+  if (preset) {
+    preset.checked = true;
+  } else {
+    $("canvas-custom-radio").checked = true;
+    $("canvas-custom").value = s.canvas;
+  }
+  $("quality").value = s.quality;
+  $("renderer").value = s.renderer;
+  $("steps").value = s.steps === null ? "" : String(s.steps);
+  $("seed").value = String(s.seed);
+  $("opaque").checked = s.opaque;
+  $("render-size").value = s.render_size === null ? "" : String(s.render_size);
+  $("animation").value = s.animation;
+  if (s.pens !== null) {
+    $("colours-pens").checked = true;
+    $("pens").value = String(s.pens);
+  } else if (s.palette !== null) {
+    $("colours-palette").checked = true;
+    setPalette(s.palette.split(",").map((colour) => colour.trim()));
+  } else {
+    document.querySelector("input[name=colours][value=any]").checked = true;
+  }
+  showMessage("");
+  updatePaintButton();
+}
+
+function setSlider(id, value) {
+  $(id).value = String(value);
+  $(id).dispatchEvent(new Event("input"));
 }
 
 // ---- start ------------------------------------------------------------------------------------------
@@ -356,8 +507,20 @@ async function start() {
   }
   const c = state.config;
   $("limit-mb").textContent = String(Math.round(c.limits.upload_bytes / 1e6));
-  $("strokes").max = String(Math.min(3000, c.limits.strokes));
+  $("strokes").max = String(c.limits.strokes);
   $("size").max = String(c.limits.size);
+  $("render-size").max = String(c.limits.render_size);
+  $("pens").max = String(c.max_colours);
+  for (const kind of c.animations) {
+    $("animation").append(Object.assign(document.createElement("option"), { value: kind, textContent: ANIMATION_NAMES[kind] || kind }));
+  }
+  $("animation").value = c.defaults.animation;
+  setPalette(FIRST_PALETTE);
+  $("palette-add").addEventListener("click", () => { addPaletteColour("#808080"); $("colours-palette").checked = true; });
+  $("palette-remove").addEventListener("click", removePaletteColour);
+  $("pens").addEventListener("input", () => { $("colours-pens").checked = true; });
+  $("compare-toggle").addEventListener("click", () => showCompare($("compare").hidden));
+  $("compare-slider").addEventListener("input", updateCompare);
   buildBrushes(c);
   linkOutput($("strokes"), $("strokes-out"), (v) => v);
   linkOutput($("size"), $("size-out"), (v) => `${v} px`);
