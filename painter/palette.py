@@ -23,13 +23,11 @@ neighbours are being fitted to the old one.
 from __future__ import annotations
 
 from collections.abc import Callable
-from pathlib import Path
 
 import numpy as np
 import torch
 
 from brushes import Brush
-from painter.canvas import parse_colour
 
 MAX_COLOURS = 64  # more paints than any robot holds; past this the choice is no longer a limit
 PHOTO_SIDE = 96  # `--pens` clusters the photo's colours at this long side: 5-10 thousand pixels are plenty
@@ -89,31 +87,6 @@ def hex_colour(rgb) -> str:
     """'#rrggbb' of three values in [0, 1], rounded to the nearest of 256 levels."""
     r, g, b = (min(255, max(0, round(float(c) * 255))) for c in rgb)
     return f"#{r:02x}{g:02x}{b:02x}"
-
-
-def read_palette_file(path: str | Path) -> str:
-    """A palette file, one colour per line ('#c03020', optionally followed by a name: '#c03020 cadmium
-    red'; blank lines and comment lines starting with '# ' or '//' are skipped), as '#rrggbb,...' for
-    PaintSettings.palette. ValueError naming the file and line of a bad colour; FileNotFoundError."""
-    path = Path(path)
-    if not path.is_file():
-        raise FileNotFoundError(f"palette file {str(path)!r} does not exist or is not a file")
-    try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as err:
-        raise ValueError(f"cannot read palette file {str(path)!r}: {err}") from None
-    colours = []
-    for number, line in enumerate(text.splitlines(), start=1):
-        words = line.split()
-        if not words or words[0] == "#" or line.lstrip().startswith(("# ", "//")):
-            continue
-        try:
-            colours.append(hex_colour(parse_colour(words[0])))
-        except ValueError:
-            raise ValueError(f"palette file {str(path)!r} line {number}: {words[0]!r} is not a colour") from None
-    if not colours:
-        raise ValueError(f"palette file {str(path)!r} holds no colours")
-    return ",".join(colours)
 
 
 def photo_palette(photo: torch.Tensor, count: int) -> np.ndarray:

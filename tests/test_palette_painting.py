@@ -16,7 +16,8 @@ from painter.canvas import render_painting
 from painter.cli import main
 from painter.images import resize_long_side
 from painter.metrics import similarity
-from painter.palette import Palette, hex_colour, map_to_nearest, photo_palette, read_palette_file
+from painter.palette import Palette, hex_colour, map_to_nearest, photo_palette
+from painter.palette_file import read_palette_file
 from painter.plotter import PlotSettings, plan_plot
 from painter.plotter.palette import own_pens, parse_palette
 from painter.plotter.paths import stroke_colours
