@@ -27,6 +27,7 @@ from painter.canvas import blank_canvas, render_painting
 from painter.cli.progress import Clock  # the command line's ETA: one estimate, weighted by stage cost
 from painter.files import to_uint8, write_bytes_atomic
 from painter.images import resize_long_side
+from painter.output_folder import SET_FILES
 from painter.settings import PaintSettings, SettingsError, shown
 from painter.web.uploads import Limits, Upload
 
@@ -49,17 +50,7 @@ LABELS = {
     "animation": "Animation",
 }
 OPTIONS = tuple(name for name in LABELS if name != "style")  # the style comes as an upload, not a value
-RESULT_FILES = (
-    "painting.png",
-    "painting.svg",
-    "strokes.json",
-    "process.gif",
-    "process.mp4",
-    "painting-animated.svg",
-    "metrics.json",
-    "photo.png",
-    "style.png",
-)
+RESULT_FILES = (*SET_FILES, "photo.png")  # a painting's set of files (painter.output_folder), and its photo
 FRAME_SIDE = 320  # long side of the live frames: the page shows them about this big, and they stay cheap
 FRAME_GAP = 0.2  # seconds between live frames at least: five a second looks smooth for a picture that grows
 FRAME_SHARE = 0.2  # and drawing frames may take at most this share of the painting's time
