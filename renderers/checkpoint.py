@@ -62,10 +62,12 @@ def save_checkpoint(path: str | Path, net: NeuralRenderer, brush: Brush, state: 
         torch.save(payload, tmp)
 
 
-def load_checkpoint(path: str | Path, brush: Brush, device: torch.device | str = "cpu") -> dict:
+def load_checkpoint(path: str | Path, brush: Brush, device: torch.device | str = "cpu", same_spec: bool = True) -> dict:
     """Read and check a checkpoint for `brush`: FileNotFoundError if there is no file, ValueError naming
-    the file and the problem if it is not a checkpoint, is for another brush or brush spec, does not
-    fit the network its config describes, or holds NaN or infinite weights."""
+    the file and the problem if it is not a checkpoint, is for another brush or (with `same_spec`, the
+    default) another version of its spec, does not fit the network its config describes, or holds NaN or
+    infinite weights. Without `same_spec`, weights of an earlier version of the brush pass: a start for
+    training its new version."""
     path = Path(path)
     where = f"renderer weights {str(path)!r}"
     kind = special_kind(path)
@@ -86,7 +88,7 @@ def load_checkpoint(path: str | Path, brush: Brush, device: torch.device | str =
         raise ValueError(f"{where}: not a renderer checkpoint, it has no {', '.join(map(repr, missing))}")
     if checkpoint["brush"] != brush.name:
         raise ValueError(f"{where} are for brush {checkpoint['brush']!r}, not {brush.name!r}")
-    if checkpoint["fingerprint"] != brush.fingerprint():
+    if same_spec and checkpoint["fingerprint"] != brush.fingerprint():
         raise ValueError(
             f"{where} were trained for spec {checkpoint['fingerprint']} of brush {brush.name!r}, which has "
             f"changed since (now {brush.fingerprint()}); retrain the renderer for {brush.name!r}"

@@ -156,8 +156,11 @@ def train_renderer(
     resume: bool = False,
     cache: str | Path = ".cache/renderers",
     progress: bool = True,
+    start_from: str | Path | None = None,
 ) -> dict:
-    """Train (or with `resume`, continue training) a renderer for `brush`, checkpointing to `out`.
+    """Train (or with `resume`, continue training) a renderer for `brush`, checkpointing to `out`. With
+    `start_from`, the network starts from those weights (for an earlier version of the brush, say) instead
+    of random ones: a changed brush is learnt again in a fraction of the steps.
 
     Returns a summary: step, valid_psnr, seconds (wall time over all runs), losses (one per step of
     this run). The file at `out` ends up holding the float32 weights without optimiser state.
@@ -170,15 +173,18 @@ def train_renderer(
     # data
     model = model or RendererConfig.for_brush(brush)
     checkpoint = resumable_checkpoint(out, brush) if resume else None
-    if checkpoint is not None:
-        model = RendererConfig.from_dict(checkpoint["config"])
+    initial = checkpoint  # the weights the network starts from: a run to resume, or given ones, or none
+    if initial is None and start_from is not None:
+        initial = load_checkpoint(start_from, brush, same_spec=False)
+    if initial is not None:  # the network those weights fit
+        model = RendererConfig.from_dict(initial["config"])
     start = checkpoint["step"] if checkpoint else 0
     pool, filler = _open_pool(brush, model.resolution, cache, config, start)
     valid = random_strokes(brush, config.valid_strokes, VALID_SEED)
     valid_target = render_target(brush, valid, model.resolution)
 
     # model and optimiser
-    net = build_from_checkpoint(checkpoint) if checkpoint else NeuralRenderer(model)
+    net = build_from_checkpoint(initial) if initial else NeuralRenderer(model)
     net.to(dev).train()
     optimiser = _open_optimiser(net, config, checkpoint, out)
     seconds = checkpoint.get("seconds", 0.0) if checkpoint else 0.0

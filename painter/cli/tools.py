@@ -78,20 +78,25 @@ def run_train_renderer(args: argparse.Namespace) -> int:
 
     import brushes
     from renderers import resolve_weights
-    from renderers.checkpoint import TRAINED
+    from renderers.checkpoint import TRAINED, load_checkpoint
     from renderers.model import pick_device
     from renderers.train import TrainConfig, resumable_checkpoint, train_renderer
 
     with checking():  # everything the user gave, checked before any training data is drawn
         brush = brushes.get_brush(args.brush)
         out = resolve_weights(brush, args.out or TRAINED)
-        config = TrainConfig(steps=args.steps, batch=args.batch)
+        config = TrainConfig(steps=args.steps, batch=args.batch, **({"lr": args.lr} if args.lr else {}))
         pick_device(args.device)
         if args.resume:
             resumable_checkpoint(out, brush)
+        start_from = resolve_weights(brush, args.start_from) if args.start_from else None
+        if start_from is not None:
+            load_checkpoint(start_from, brush, same_spec=False)
     if args.threads:
         torch.set_num_threads(args.threads)
-    summary = train_renderer(brush, out, config, device=args.device, resume=args.resume, cache=args.cache)
+    summary = train_renderer(
+        brush, out, config, device=args.device, resume=args.resume, cache=args.cache, start_from=start_from
+    )
     print(
         f"wrote {out}: {summary['step']} steps, validation PSNR {summary['valid_psnr']:.2f} dB, "
         f"{summary['seconds'] / 60:.1f} min in all"
@@ -151,6 +156,17 @@ def add_parsers(sub) -> None:
         help="a name, kept in your user folder as renderers/<brush>-<name>.pt (default: trained), or a file path",
     )
     p.add_argument("--resume", action="store_true", help="continue from the checkpoint in --out")
+    p.add_argument(
+        "--start-from",
+        metavar="WEIGHTS",
+        help="start from these weights of the brush (shipped, a name or a file), even of an earlier version "
+        "of it: a changed brush is learnt again in far fewer steps",
+    )
+    p.add_argument(
+        "--lr",
+        type=number(float, 0, 1, above=True),
+        help="peak learning rate (default: 0.002; 0.0005 to start from weights)",
+    )
     p.add_argument("--threads", type=positive_int, help="CPU threads for torch; 1 is fastest on a busy machine")
     p.add_argument("--cache", default=".cache/renderers", help="folder for pre-rendered training strokes")
     p.set_defaults(run=run_train_renderer)

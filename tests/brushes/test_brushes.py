@@ -13,6 +13,7 @@ from conftest import make_stroke, psnr
 
 import brushes
 from brushes.base import GROUPS
+from brushes.oilpaint import BRISTLE_TABLE
 from painter.canvas import render_painting
 from painter.exporters import painting_svg
 from painter.files import to_uint8
@@ -172,3 +173,18 @@ def test_svg_parses_and_agrees_with_raster(brush):
     vector = iio.imread(io.BytesIO(cairosvg.svg2png(bytestring=svg.encode())))[..., :3]
     assert vector.shape == raster.shape
     assert psnr(raster, vector) >= 30.0
+
+
+@pytest.mark.parametrize("paint", [0.05, 0.5])
+def test_oil_bristles_lighten_in_proportion_to_the_paint(paint):
+    # The issue: pale bristle streaks read as scratches across a dark sky. A lighter bristle is glazed with
+    # the paint at twice its brightness, so on dark paint it stays dark; darker bristles still show.
+    brush = brushes.get_brush("oilpaint")
+    stroke = make_stroke(brush, x=0.5, y=0.5, length=0.8, thickness=0.4, angle=0.0, alpha=1)
+    stroke[0, brush.columns("r0", "b1")] = paint
+    colour, alpha = brush.render(stroke, 64, 64)
+    inked = colour[0][:, alpha[0, 0] > 0.99]  # (3, pixels) where the stroke covers fully
+    lightest = max(abs(shade) for shade in BRISTLE_TABLE[:, 3] if shade < 0)
+    assert float(inked.max()) <= paint * (1 + lightest) + 1e-4  # white glaze: paint + 0.08 * (1 - paint)
+    assert float(inked.max()) > paint * (1 + 0.5 * lightest)  # the lighter streaks are there
+    assert float(inked.min()) < paint * 0.9  # and the darker ones

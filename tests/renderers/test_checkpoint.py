@@ -17,6 +17,7 @@ from renderers import NeuralRenderer, load_renderer, resolve_weights, shipped_we
 from renderers.checkpoint import load_checkpoint, save_checkpoint
 
 RECTANGLE = brushes.get_brush("rectangle")
+OIL = brushes.get_brush("oilpaint")
 
 pytestmark = pytest.mark.usefixtures("one_thread")
 
@@ -152,6 +153,10 @@ def test_resuming_from_a_bad_checkpoint_is_one_line(tmp_path, capsys, case, mess
         (["eval-renderer", "--brush", "crayon"], "crayon"),
         (["eval-renderer", "--brush", "rectangle", "--weights", "nowhere.pt"], "nowhere.pt"),
         (["train-renderer", "--brush", "rectangle", "--steps", "0"], "0"),
+        (["train-renderer", "--brush", "rectangle", "--lr", "0"], "0"),
+        (["train-renderer", "--brush", "rectangle", "--start-from", "nowhere.pt"], "nowhere.pt"),
+        # weights of another brush are no start: "for brush 'oilpaint', not 'rectangle'"
+        (["train-renderer", "--brush", "rectangle", "--start-from", str(shipped_weights(OIL))], "'oilpaint'"),
     ],
 )
 def test_cli_bad_input_is_one_line(argv, named, capsys):

@@ -39,3 +39,22 @@ def test_checkpoint_resume_round_trip(tmp_path):
     resumed = load_checkpoint(out, brush)
     assert resumed["step"] == 15 and resumed["seconds"] >= 1.0 and "optimiser" not in resumed
     assert RendererConfig.from_dict(resumed["config"]) == tiny(brush)
+
+
+def test_training_starts_from_an_earlier_version_of_the_brush(tmp_path, monkeypatch):
+    # A changed brush (its version bumped) rejects its old weights for painting, but training may start
+    # from them: the new run's first loss is the old network's, far below a random start's.
+    brush, cache = brushes.get_brush("rectangle"), tmp_path / "cache"
+    old = tmp_path / "old.pt"
+    trained = train_renderer(
+        brush, old, tiny_training(300, batch=32, lr=5e-3), tiny(brush), cache=cache, progress=False
+    )
+    monkeypatch.setattr(type(brush), "version", brush.version + 1)
+    with pytest.raises(ValueError, match="retrain the renderer"):
+        load_renderer(brush, old)
+    config = tiny_training(5, batch=32, lr=1e-4, warmup=1)
+    started = train_renderer(brush, tmp_path / "new.pt", config, cache=cache, progress=False, start_from=old)
+    fresh = train_renderer(brush, tmp_path / "fresh.pt", config, tiny(brush), cache=cache, progress=False)
+    assert started["losses"][0] < 0.5 * fresh["losses"][0]
+    assert abs(started["losses"][0] - sum(trained["losses"][-40:]) / 40) < 0.5 * trained["losses"][-40]
+    assert load_checkpoint(tmp_path / "new.pt", brush)["fingerprint"] == brush.fingerprint()
