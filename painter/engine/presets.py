@@ -34,10 +34,13 @@ NETWORK_PRESETS = {
 # the small-budget normal steps gave 27.99 / 24.91 dB (chelsea / coffee) in 0.55-0.64x primitive's time,
 # below its 28.57 / 25.15 dB, and (16, 20, 16) gave 29.09 / 26.03 dB in 0.82-0.86x; on four photos tuned on by
 # neither, -1.27 / -2.20 dB against -0.29 / -0.76 dB. So normal takes what fine took, and fine more.
+# Then (2026-12-07, oil paint version 2) normal's exact steps went from 16 to 24, the cheapest dB of the three
+# kinds: moon at 1,000 strokes +0.43 dB for 11 s more (more canvas steps: +0.15 dB for 7 s, more level steps:
+# +0.14 dB for 6 s), rocket at 3,000 +0.58 dB for 6 s more (8%).
 LARGE_PRESETS = {
     "draft": Preset(10, 0, 12, 0.006, 10),
-    "normal": Preset(16, 0, 20, 0.005, 16),
-    "fine": Preset(20, 0, 30, 0.005, 24),
+    "normal": Preset(16, 0, 20, 0.005, 24),
+    "fine": Preset(20, 0, 30, 0.005, 32),
 }
 SMALL, LARGE = 500, 1000  # budgets between them get steps in between, so more budget never means fewer steps
 # Brushes with a cheap raster (rectangles) paint exactly wherever it pays: each level ends with exact steps
