@@ -14,7 +14,7 @@ import torch
 from PIL import Image
 
 from brushes.geometry import to_hex
-from painter.canvas import frames, render_painting
+from painter.canvas import frames, render_bands, render_painting
 from painter.files import atomic_path, to_uint8, write_bytes_atomic
 from painter.strokes import Painting
 
@@ -37,7 +37,14 @@ def painting_svg(painting: Painting, long_side: int | None = None) -> str:
 
 
 def write_png(painting: Painting, path: str | Path, long_side: int | None = None) -> None:
-    write_image(render_painting(painting, long_side), path)
+    """The painting drawn in bands (render_bands) into the 8-bit image PIL encodes, so that no full-size float
+    canvas nor a second full-size 8-bit copy is ever held."""
+    height, width = painting.size_at(long_side)
+    image = Image.new("RGB", (width, height))
+    for first, band in render_bands(painting, long_side):
+        image.paste(Image.fromarray(band), (0, first))
+    with atomic_path(path) as tmp:
+        image.save(tmp, format="PNG")
 
 
 def write_image(image: torch.Tensor, path: str | Path) -> None:
