@@ -70,6 +70,8 @@ class InlineRunner:
     """Tasks one after another in this process (one worker: the renderer loads once, nothing to spawn),
     each with `threads` torch threads (default: every usable core, as threads_per_worker(1))."""
 
+    shares_disk = True  # tasks may name files rather than carry their bytes
+
     def __init__(self, threads: int | None = None) -> None:
         self.threads = threads or threads_per_worker(1)
 
@@ -190,6 +192,8 @@ class ProcessRunner:
     Processes are spawned (not forked: a fork of a process that has run torch can hang in OpenMP) and
     kept for the whole run, so each loads its renderer once. If a worker process dies, the pool is
     started again and the unfinished tasks are sent again, each at most MAX_ATTEMPTS times."""
+
+    shares_disk = True  # the workers run on this machine: tasks may name files rather than carry their bytes
 
     def __init__(self, workers: int, threads: int | None = None) -> None:
         self.workers = workers
