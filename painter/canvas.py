@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+import numpy as np
 import torch
 
 from brushes import Brush
 from painter.colours import NAMED_COLOURS, parse_colour  # noqa: F401 - re-exported: its old home
+from painter.files import to_uint8
 from painter.strokes import Painting
 
 
@@ -23,6 +25,12 @@ def blank_canvas(height: int, width: int, colour, dtype=torch.float32) -> torch.
 BATCH_PIXELS = 1 << 16  # window pixels per brush call: its layers stay in the CPU's cache
 SOLO_PIXELS = 1 << 14  # strokes whose bounds hold more pixels are drawn alone, in their own bounds
 CHUNK_PIXELS = 1 << 23  # window pixels drawn ahead of compositing (4 channels in float32: 128 MB)
+# render_bands draws this many canvas pixels in float at a time (3 channels: 192 MB), so that a 16,384 px
+# square render holds one band in float, not a 3.2 GB canvas; at 16,384 px that is a band of 1,024 rows.
+# A stroke crossing a band's edge is drawn in each band only over that band's rows (the brushes compute
+# each pixel from its own coordinates): drawing its whole window again for each band made 5,000 strokes
+# at 16,384 px take over 11 CPU minutes.
+BAND_PIXELS = 1 << 24
 
 
 def _window_length(n: torch.Tensor, limit: int) -> torch.Tensor:
@@ -84,20 +92,29 @@ def _render_run(brush: Brush, strokes: torch.Tensor, windows: torch.Tensor, heig
     return drawn
 
 
-def draw_progressively(brush: Brush, strokes: torch.Tensor, canvas: torch.Tensor) -> Iterator[int]:
-    """Lay strokes (N, P) onto canvas (3, H, W) in order, in place, each in a window about its size.
-    Yields how many strokes are down after each one, so callers can take snapshots."""
-    _, height, width = canvas.shape
-    strokes = strokes.to(canvas.dtype)
-    windows = stroke_windows(brush, strokes, height, width)
+def _lay(brush: Brush, strokes: torch.Tensor, windows: torch.Tensor, canvas: torch.Tensor, first_row: int, height: int):
+    """Lay strokes (N, P) in their windows (N, 4) of a height-row canvas onto `canvas` (3, rows, W), which
+    holds that canvas's rows from `first_row` on; each stroke's rows outside it are drawn but not laid.
+    Yields how many strokes are down after each one."""
+    _, rows, width = canvas.shape
     for start, stop in _chunks(windows, CHUNK_PIXELS):
         drawn = _render_run(brush, strokes[start:stop], windows[start:stop], height, width)
         for i, (top, left, h, w) in enumerate(windows[start:stop].tolist(), start):
             if i - start in drawn:
                 colour, alpha = drawn[i - start]
-                region = canvas[:, top : top + h, left : left + w]
+                inside = slice(max(top, first_row) - top, min(top + h, first_row + rows) - top)
+                colour, alpha = colour[:, inside], alpha[:, inside]
+                region = canvas[:, top + inside.start - first_row : top + inside.stop - first_row, left : left + w]
                 region.mul_(1 - alpha).add_(colour * alpha)
             yield i + 1
+
+
+def draw_progressively(brush: Brush, strokes: torch.Tensor, canvas: torch.Tensor) -> Iterator[int]:
+    """Lay strokes (N, P) onto canvas (3, H, W) in order, in place, each in a window about its size.
+    Yields how many strokes are down after each one, so callers can take snapshots."""
+    _, height, width = canvas.shape
+    strokes = strokes.to(canvas.dtype)
+    yield from _lay(brush, strokes, stroke_windows(brush, strokes, height, width), canvas, 0, height)
 
 
 def draw(brush: Brush, strokes: torch.Tensor, canvas: torch.Tensor) -> torch.Tensor:
@@ -112,6 +129,38 @@ def render_painting(painting: Painting, long_side: int | None = None) -> torch.T
     height, width = painting.size_at(long_side)
     canvas = blank_canvas(height, width, painting.background)
     return draw(painting.brush, painting.strokes, canvas)
+
+
+def render_bands(
+    painting: Painting, long_side: int | None = None, band_pixels: int = BAND_PIXELS
+) -> Iterator[tuple[int, np.ndarray]]:
+    """The painting as render_painting draws it, converted to 8 bits (to_uint8), a band of rows at a time:
+    yields (first row, band (rows, W, 3) uint8) from the top down. Only one band is in float at once, each
+    about `band_pixels` pixels, so a large render costs its 8-bit image plus a bounded working set."""
+    height, width = painting.size_at(long_side)
+    strokes = painting.strokes.to(torch.float32)
+    windows = stroke_windows(painting.brush, strokes, height, width)
+    rows = max(1, band_pixels // width)
+    for first in range(0, height, rows):
+        last = min(first + rows, height)
+        touching = (windows[:, 0] < last) & (windows[:, 0] + windows[:, 2] > first) & (windows[:, 3] > 0)
+        clipped = windows[touching].clone()  # (n, 4) top, left, h, w: each window's rows in this band
+        top = clipped[:, 0].clamp(min=first)
+        clipped[:, 2] = (clipped[:, 0] + clipped[:, 2]).clamp(max=last) - top
+        clipped[:, 0] = top
+        band = blank_canvas(last - first, width, painting.background)
+        for _ in _lay(painting.brush, strokes[touching], clipped, band, first, height):
+            pass
+        yield first, to_uint8(band)
+
+
+def render_image(painting: Painting, long_side: int | None = None) -> np.ndarray:
+    """to_uint8(render_painting(painting, long_side)), drawn in bands (render_bands). (H, W, 3) uint8."""
+    height, width = painting.size_at(long_side)
+    image = np.empty((height, width, 3), np.uint8)
+    for first, band in render_bands(painting, long_side):
+        image[first : first + len(band)] = band
+    return image
 
 
 def frames(painting: Painting, long_side: int | None, count: int) -> Iterator[torch.Tensor]:

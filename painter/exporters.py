@@ -6,15 +6,19 @@ file extension to its writer. Every file is written atomically.
 
 from __future__ import annotations
 
+import struct
+import zlib
+from collections.abc import Iterator
 from pathlib import Path
 
 import imageio.v3 as iio
+import numpy as np
 import svgwrite
 import torch
 from PIL import Image
 
 from brushes.geometry import to_hex
-from painter.canvas import frames, render_painting
+from painter.canvas import frames, render_bands, render_painting
 from painter.files import atomic_path, to_uint8, write_bytes_atomic
 from painter.strokes import Painting
 
@@ -36,8 +40,44 @@ def painting_svg(painting: Painting, long_side: int | None = None) -> str:
     return drawing.tostring()
 
 
+PNG_LEVEL = 6  # zlib's level, as PIL writes PNGs
+
+
 def write_png(painting: Painting, path: str | Path, long_side: int | None = None) -> None:
-    write_image(render_painting(painting, long_side), path)
+    """The painting drawn in bands (render_bands), each band compressed into the PNG as it is drawn: no
+    full-size image is ever held, in float or in 8 bits (a 16,384 px render held whole by PIL is 1 GB)."""
+    height, width = painting.size_at(long_side)
+    with atomic_path(path) as tmp:
+        write_png_rows(tmp, width, height, (band for _, band in render_bands(painting, long_side)))
+
+
+def _png_chunk(kind: bytes, data: bytes) -> bytes:
+    return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+
+def write_png_rows(path: str | Path, width: int, height: int, bands: Iterator[np.ndarray]) -> None:
+    """An 8-bit RGB PNG of `height` rows, written from bands (rows, width, 3) uint8 from the top down, each
+    compressed as it comes. Every row is stored with PNG's Sub filter (each byte minus the one a pixel to
+    its left), which flat paint compresses well and numpy computes at once."""
+    compressor = zlib.compressobj(PNG_LEVEL)
+    rows = 0
+    with open(path, "wb") as file:
+        file.write(b"\x89PNG\r\n\x1a\n")
+        file.write(_png_chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)))  # 8-bit RGB
+        for band in bands:
+            assert band.dtype == np.uint8 and band.shape[1:] == (width, 3), (band.dtype, band.shape)
+            flat = band.reshape(len(band), width * 3)  # (rows, W * 3)
+            lines = np.empty((len(band), width * 3 + 1), np.uint8)
+            lines[:, 0] = 1  # filter type: Sub
+            lines[:, 1:4] = flat[:, :3]
+            np.subtract(flat[:, 3:], flat[:, :-3], out=lines[:, 4:])  # wraps modulo 256, as PNG's Sub does
+            rows += len(band)
+            data = compressor.compress(lines.tobytes())
+            if data:
+                file.write(_png_chunk(b"IDAT", data))
+        assert rows == height, (rows, height)
+        file.write(_png_chunk(b"IDAT", compressor.flush()))
+        file.write(_png_chunk(b"IEND", b""))
 
 
 def write_image(image: torch.Tensor, path: str | Path) -> None:

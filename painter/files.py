@@ -14,9 +14,18 @@ from renderers.atomic import atomic_path, special_kind, write_bytes_atomic
 __all__ = ["atomic_path", "from_uint8", "json_text", "special_kind", "to_uint8", "write_bytes_atomic"]
 
 
+CONVERT_ROWS_PIXELS = 1 << 22  # pixels converted at a time: a large image needs no full-size float copies
+
+
 def to_uint8(image: torch.Tensor) -> np.ndarray:
-    """(3, H, W) float in [0, 1] -> (H, W, 3) uint8."""
-    return (image.detach().clamp(0, 1).permute(1, 2, 0).cpu().numpy() * 255 + 0.5).astype(np.uint8)
+    """(3, H, W) float in [0, 1] -> (H, W, 3) uint8, converted a few rows at a time."""
+    _, height, width = image.shape
+    out = np.empty((height, width, 3), np.uint8)
+    rows = max(1, CONVERT_ROWS_PIXELS // max(1, width))
+    for first in range(0, height, rows):
+        part = image[:, first : first + rows].detach().clamp(0, 1).permute(1, 2, 0).cpu().numpy()
+        out[first : first + rows] = (part * 255 + 0.5).astype(np.uint8)
+    return out
 
 
 def from_uint8(array: np.ndarray) -> torch.Tensor:

@@ -121,3 +121,29 @@ def test_workers_end_with_a_killed_driver(tmp_path):
         wait_until(lambda: not any(alive(pid) for pid in workers), 15, "the workers to end")
     finally:
         batch.kill()
+
+
+def test_a_killed_resource_tracker_costs_the_batch_nothing(tmp_path):
+    """multiprocessing's resource tracker, SIGKILLed mid-batch, is relaunched knowing the driver's semaphores:
+    before, each one the driver released at the end printed a KeyError traceback from the new tracker."""
+    out = tmp_path / "out"
+    batch = start_batch(photo_folder(tmp_path / "in"), out, "--workers", "2", "--steps", "100")
+    try:
+
+        def tracker():
+            for pid in children(batch.pid):
+                try:
+                    if b"resource_tracker" in Path(f"/proc/{pid}/cmdline").read_bytes():
+                        return pid
+                except OSError:
+                    continue
+            return None
+
+        os.kill(wait_until(tracker, 60, "the resource tracker"), signal.SIGKILL)
+        _, err = batch.communicate(timeout=300)
+    finally:
+        batch.kill()
+    assert batch.returncode == 0, err
+    assert "Traceback" not in err and "KeyError" not in err and "resource_tracker" not in err, err
+    statuses = [p["status"] for p in json.loads((out / "summary.json").read_text())["photos"]]
+    assert statuses == ["painted"] * 3

@@ -3,13 +3,18 @@ palettes)."""
 
 from __future__ import annotations
 
+import imageio.v3 as iio
+import numpy as np
 import pytest
 import torch
 
 import brushes
-from painter import canvas
-from painter.canvas import blank_canvas, draw, parse_colour, stroke_windows
+from painter import canvas, files
+from painter.canvas import blank_canvas, draw, parse_colour, render_painting, stroke_windows
+from painter.exporters import write_png
+from painter.files import to_uint8
 from painter.plotter.palette import parse_palette
+from painter.strokes import Painting
 
 
 @pytest.mark.parametrize(
@@ -80,3 +85,34 @@ def test_windows_hold_their_strokes_inside_the_canvas():
     assert ((top + h)[on] >= (bounds[on, 3] + 1).clamp(0, height)).all()
     assert ((left + w)[on] >= (bounds[on, 2] + 1).clamp(0, width)).all()
     assert len({tuple(s) for s in windows[on, 2:].tolist()}) < on.sum() / 3  # shared sizes: few brush calls
+
+
+@pytest.mark.parametrize("brush", brushes.all_brushes(), ids=lambda b: b.name)
+def test_a_render_in_bands_is_the_whole_canvas_render(brush, tmp_path):
+    """render_bands (and the PNG written from it) against the float canvas drawn whole, then made 8-bit:
+    bands of 9 rows, strokes large enough to cross several band edges, some off the canvas."""
+    generator = torch.Generator().manual_seed(7)
+    strokes = brush.sample(150, generator)
+    strokes[:, brush.kinds("size")] *= torch.rand(150, 1, generator=generator)
+    strokes[:5, brush.kinds("x")] += 1.5
+    painting = Painting(brush, strokes, 80, 60, (0.2, 0.5, 0.9))
+    whole = to_uint8(render_painting(painting, 120))  # (90, 120, 3): 10 bands of 9 rows
+    firsts = []
+    banded = np.zeros_like(whole)
+    for first, band in canvas.render_bands(painting, 120, band_pixels=9 * 120):
+        firsts.append(first)
+        banded[first : first + len(band)] = band
+    assert firsts == list(range(0, 90, 9))
+    windows = stroke_windows(brush, strokes.float(), 90, 120)
+    crossing = (windows[:, 0] // 9 != (windows[:, 0] + windows[:, 2] - 1) // 9) & (windows[:, 3] > 0)
+    assert crossing.sum() > 50
+    np.testing.assert_array_equal(banded, whole)  # bit-identical, not merely close
+    write_png(painting, tmp_path / "p.png", 120)
+    np.testing.assert_array_equal(iio.imread(tmp_path / "p.png"), whole)
+
+
+def test_to_uint8_converts_a_few_rows_at_a_time_as_it_converted_all_at_once(monkeypatch):
+    image = torch.rand(3, 37, 11, generator=torch.Generator().manual_seed(3)) * 1.2 - 0.1  # some out of [0, 1]
+    monkeypatch.setattr(files, "CONVERT_ROWS_PIXELS", 5 * 11)  # 8 pieces, the last of 2 rows
+    expected = (image.clamp(0, 1).permute(1, 2, 0).numpy() * 255 + 0.5).astype(np.uint8)
+    np.testing.assert_array_equal(files.to_uint8(image), expected)

@@ -161,12 +161,12 @@ def test_a_clip_in_chunks_on_ray_joins_in_order(cluster, tmp_path):
     import torch
     from test_video import moving_square
 
-    from painter.many.video import VideoOptions, paint_clip, paint_frames, read_clip
+    from painter.many.video import ClipReader, VideoOptions, paint_clip, paint_frames, read_clip
 
     clip = read_clip(moving_square(tmp_path / "clip.mp4", frames=4))
     settings = FAST.replace(size=48)
     options = VideoOptions(refine_steps=4)
-    strokes, seconds = paint_clip(clip, settings, options, RayRunner(workers=2), chunks=2)
+    strokes, seconds = paint_clip(ClipReader(clip.source), settings, options, RayRunner(workers=2), chunks=2)
     assert len(strokes) == len(seconds) == 4
 
     threads = torch.get_num_threads()

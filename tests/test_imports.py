@@ -75,3 +75,13 @@ def test_no_import_cycle():
 def test_the_cycle_finder_finds_a_cycle():
     assert find_cycle({"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": set()}) == ["a", "b", "c", "a"]
     assert find_cycle({"a": {"b"}, "b": set()}) is None
+
+
+def test_no_front_end_reaches_into_another():
+    """The web page imports nothing of the command line: what both use (the ETA's Clock) lives below them."""
+    modules = module_names()
+    web = {name: imports_of(name, path, modules) for name, path in modules.items() if name.startswith("painter.web")}
+    assert "painter.progress_clock" in web["painter.web.jobs"]  # the walk sees the imports it should
+    assert {name: sorted(i for i in found if i.startswith("painter.cli")) for name, found in web.items()} == {
+        name: [] for name in web
+    }

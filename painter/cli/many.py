@@ -226,15 +226,9 @@ def run_video(args: argparse.Namespace, settings, target: str | None) -> int:
         ClipReader,
         VideoOptions,
         check_video_folder,
-        fit_size,
-        frames_document,
         paint_clip,
         paint_streamed,
-        read_clip,
-        render_frames,
         save_streamed,
-        save_video,
-        video_metrics,
     )
 
     given = {name: getattr(args, name) for name in VIDEO_FLAGS if getattr(args, name) is not None}
@@ -256,26 +250,19 @@ def run_video(args: argparse.Namespace, settings, target: str | None) -> int:
             bar.close()
         with checking():  # a full disk or a folder taken away meanwhile
             metrics = save_streamed(folder, reader, strokes, seconds, settings, options, started)
-    else:  # chunks go to workers whole
-        with checking():
-            clip = read_clip(path, options, long_side)
-        bar = tqdm(total=len(clip.frames), unit="frame", dynamic_ncols=True, disable=args.quiet)
+    else:  # chunks go to workers, which decode their own frames
+        bar = tqdm(unit="frame", dynamic_ncols=True, disable=args.quiet)
 
         def progress(frames_done: int, total: int) -> None:
-            bar.n = frames_done
+            bar.total, bar.n = total, frames_done
             bar.refresh()
 
         try:
-            strokes, seconds = paint_clip(clip, settings, options, runner, runner.workers, progress)
+            strokes, seconds = paint_clip(reader, settings, options, runner, runner.workers, progress)
         finally:
             bar.close()
-        fit_h, fit_w = fit_size(clip.frames[0], settings.size)
-        painted = render_frames(strokes, settings, fit_w, fit_h)
-        wall = time.perf_counter() - started
-        metrics = video_metrics(clip, painted, seconds, settings, options, runner.workers, wall)
         with checking():  # a full disk or a folder taken away meanwhile
-            document = frames_document(strokes, settings, clip.fps, fit_w, fit_h)
-            save_video(folder, painted, document, metrics, clip.fps)
+            metrics = save_streamed(folder, reader, strokes, seconds, settings, options, started, runner.workers)
     if not args.quiet:
         flick = "-" if metrics["flicker"] is None else f"{metrics['flicker']:.2f}"
         print(

@@ -16,7 +16,9 @@ import queue
 import signal
 import threading
 import time
+import warnings
 from collections.abc import Callable, Iterator
+from multiprocessing import resource_tracker
 from typing import Any, Protocol
 
 TaskFn = Callable[..., Any]  # fn(task, report=None) -> result
@@ -67,6 +69,8 @@ def _cannot_load(failed: Failed | None, task, err: OSError):
 class InlineRunner:
     """Tasks one after another in this process (one worker: the renderer loads once, nothing to spawn),
     each with `threads` torch threads (default: every usable core, as threads_per_worker(1))."""
+
+    shares_disk = True  # tasks may name files rather than carry their bytes
 
     def __init__(self, threads: int | None = None) -> None:
         self.threads = threads or threads_per_worker(1)
@@ -135,6 +139,53 @@ def _run_in_worker(fn: TaskFn, index: int, task) -> Any:
     return fn(task, report=throttled_reporter(_progress.put, index))
 
 
+class _RememberingTracker(resource_tracker.ResourceTracker):
+    """Python's resource tracker (the process that unlinks a driver's semaphores if the driver dies), with the
+    driver's own list of the names it registered. The stock one, killed mid-batch, is relaunched knowing
+    nothing: each name the driver unregisters afterwards makes it print a KeyError traceback, and a driver
+    killed afterwards leaves its semaphores behind. This one tells the relaunched tracker every name
+    still held before anything else, so neither happens (and its "might leak" warning is not true)."""
+
+    def __init__(self, fd: int | None = None, pid: int | None = None) -> None:
+        super().__init__()
+        self._fd, self._pid = fd, pid  # a tracker already running stays the one used
+        self._held: set[tuple[str, str]] = set()
+
+    def _relaunch_if_dead(self) -> None:
+        before = self._pid
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # "process died unexpectedly ... might leak": not so, see below
+            self.ensure_running()
+        if before is not None and self._pid != before:
+            for name, rtype in sorted(self._held):
+                super().register(name, rtype)
+
+    def register(self, name: str, rtype: str) -> None:
+        self._relaunch_if_dead()
+        self._held.add((name, rtype))
+        super().register(name, rtype)
+
+    def unregister(self, name: str, rtype: str) -> None:
+        self._relaunch_if_dead()
+        self._held.discard((name, rtype))
+        super().unregister(name, rtype)
+
+
+def _remember_tracked_names() -> None:
+    """Make this process's resource tracker a _RememberingTracker (once), before the runner creates the
+    queues and locks it registers. multiprocessing looks the tracker up as module attributes, so those are
+    what is replaced; names registered before this call are known to the running tracker only."""
+    stock = resource_tracker._resource_tracker
+    if isinstance(stock, _RememberingTracker):
+        return
+    tracker = _RememberingTracker(stock._fd, stock._pid)
+    resource_tracker._resource_tracker = tracker
+    resource_tracker.ensure_running = tracker.ensure_running
+    resource_tracker.register = tracker.register
+    resource_tracker.unregister = tracker.unregister
+    resource_tracker.getfd = tracker.getfd
+
+
 class ProcessRunner:
     """Tasks in `workers` processes at once, each with torch threads so that all fit the cores.
 
@@ -142,9 +193,12 @@ class ProcessRunner:
     kept for the whole run, so each loads its renderer once. If a worker process dies, the pool is
     started again and the unfinished tasks are sent again, each at most MAX_ATTEMPTS times."""
 
+    shares_disk = True  # the workers run on this machine: tasks may name files rather than carry their bytes
+
     def __init__(self, workers: int, threads: int | None = None) -> None:
         self.workers = workers
         self.threads = threads or threads_per_worker(workers)
+        _remember_tracked_names()
         self._context = multiprocessing.get_context("spawn")
         self._progress = self._context.Queue()
         self._pool: cf.ProcessPoolExecutor | None = None

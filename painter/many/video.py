@@ -7,8 +7,9 @@ painting is furthest from the frame, so new things in the scene get paint. Paint
 each frame's strokes are placed afresh and the clip flickers; `flicker` measures it.
 
 In parallel (several workers or a Ray cluster) the clip is cut into chunks of consecutive frames,
-each painted from its own keyframe in a worker, and joined in order. Workers get frames and return
-strokes; the driver renders and writes everything (`save_video`).
+each painted from its own keyframe in a worker, and joined in order. Workers decode their chunk's frames
+as they paint them and return strokes; the driver renders and writes everything, decoding the clip again
+to measure each frame (`save_streamed`): no decoded clip is ever held whole.
 
 Outputs of a painted clip, in one folder:
   painting.mp4   the painted clip (H.264), at the clip's frame rate or --fps
@@ -28,7 +29,7 @@ import json
 import math
 import time
 from collections.abc import Iterator
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 
 import numpy as np
@@ -97,9 +98,8 @@ class Clip:
 # ---- reading ----------------------------------------------------------------------------------------------
 def read_clip(path: str | Path, options: VideoOptions = VideoOptions(), long_side: int | None = None) -> Clip:
     """The frames of a video to paint (sampled at options.fps, between start and end, at most max_frames),
-    scaled down to `long_side` when larger, all in memory (chunks for workers need them; painting in this
-    process streams them instead: ClipReader). ValueError when ffmpeg cannot read it or it has no frames
-    there; FileNotFoundError when it is missing."""
+    scaled down to `long_side` when larger, all in memory (painting never holds them so: ClipReader).
+    ValueError when ffmpeg cannot read it or it has no frames there; FileNotFoundError when it is missing."""
     reader = ClipReader(path, options, long_side)
     return Clip(list(reader), reader.fps, reader.source)
 
@@ -172,13 +172,32 @@ def _shrink(frame: np.ndarray, long_side: int | None) -> np.ndarray:
 # ---- painting -------------------------------------------------------------------------------------------
 @dataclass(frozen=True)
 class ChunkTask:
-    """Consecutive frames to paint, the first from scratch (a keyframe), the rest warm-started."""
+    """Frames first..stop-1 of a clip to paint, the first from scratch (a keyframe), the rest warm-started.
+    The worker decodes them itself, one at a time, from the clip at `video` or, where the workers do not
+    share this machine's disk (Ray), from the clip file's bytes in `data`: no task holds decoded frames."""
 
-    first: int  # index of frames[0] in the clip
-    frames: list[np.ndarray]
-    settings: PaintSettings
+    first: int  # index of the chunk's first frame in the clip
+    stop: int
+    video: str
     options: VideoOptions
+    long_side: int | None
+    settings: PaintSettings
     threads: int | None = None
+    data: bytes | None = None
+
+    def frames(self) -> Iterator[np.ndarray]:
+        """The chunk's frames (H, W, 3) uint8, decoded as they are taken."""
+        from itertools import islice
+
+        if self.data is None:
+            yield from islice(ClipReader(self.video, self.options, self.long_side), self.first, self.stop)
+            return
+        from painter.leftovers import scratch_folder
+
+        with scratch_folder("paint-clip-") as folder:
+            path = folder / f"clip{Path(self.video).suffix}"
+            path.write_bytes(self.data)
+            yield from islice(ClipReader(path, self.options, self.long_side), self.first, self.stop)
 
 
 @dataclass
@@ -196,11 +215,11 @@ def paint_chunk(task: ChunkTask, report=None) -> ChunkResult:
     set_threads(task.threads)
     strokes, seconds = [], []
     try:
-        for k, painted in enumerate(paint_frames(task.frames, task.settings, task.options)):
+        for k, painted in enumerate(paint_frames(task.frames(), task.settings, task.options)):
             strokes.append([[round(v, 6) for v in row] for row in painted.strokes.tolist()])
             seconds.append(painted.seconds)
             if report is not None:
-                report(k + 1, len(task.frames))
+                report(k + 1, task.stop - task.first)
     except Exception as err:  # noqa: BLE001 - reported to the driver as the chunk's error
         return ChunkResult(task.first, strokes, seconds, user_error(err))
     return ChunkResult(task.first, strokes, seconds)
@@ -284,36 +303,53 @@ def chunk_bounds(frames: int, chunks: int) -> list[tuple[int, int]]:
     return list(zip(edges[:-1], edges[1:], strict=True))
 
 
-def paint_clip(clip: Clip, settings: PaintSettings, options: VideoOptions, runner, chunks: int = 1, on_progress=None):
-    """Paint every frame of a clip in `chunks` chunks through a runner (painter.many.pool / cluster).
-    Returns each frame's strokes (N, P) in order and each frame's painting seconds. ValueError with the
-    first failing chunk's error."""
+def chunk_tasks(reader: ClipReader, settings: PaintSettings, options: VideoOptions, chunks: int, threads=None):
+    """The clip cut into `chunks` ChunkTasks of consecutive frames. Its frames are counted by decoding it
+    once, one frame at a time: none is kept."""
+    count = sum(1 for _ in reader)
+    return [
+        ChunkTask(a, b, str(reader.path), options, reader.long_side, settings, threads)
+        for a, b in chunk_bounds(count, chunks)
+    ]
+
+
+def paint_clip(
+    reader: ClipReader, settings: PaintSettings, options: VideoOptions, runner, chunks: int = 1, on_progress=None
+):
+    """Paint every frame of a clip in `chunks` chunks through a runner (painter.many.pool / cluster); each
+    worker decodes its own chunk's frames as it paints them (ChunkTask). Returns each frame's strokes
+    (N, P) in order and each frame's painting seconds. ValueError with the first failing chunk's error."""
     import torch
 
-    bounds = chunk_bounds(len(clip.frames), chunks)
-    tasks = [ChunkTask(a, clip.frames[a:b], settings, options, getattr(runner, "threads", None)) for a, b in bounds]
+    tasks = chunk_tasks(reader, settings, options, chunks, getattr(runner, "threads", None))
+    total = tasks[-1].stop
+
+    def load(task: ChunkTask) -> ChunkTask:
+        if getattr(runner, "shares_disk", False):
+            return task
+        return replace(task, data=Path(task.video).read_bytes())  # read as the chunk is sent, not all at once
 
     def failed(task: ChunkTask, why: str) -> ChunkResult:
         return ChunkResult(task.first, [], [], why)
 
-    done = [0] * len(bounds)  # frames painted in each chunk
+    done = [0] * len(tasks)  # frames painted in each chunk
 
-    def progress(index: int, frames_done: int, total: int) -> None:
+    def progress(index: int, frames_done: int, _: int) -> None:
         done[index] = frames_done
         if on_progress is not None:
-            on_progress(sum(done), len(clip.frames))
+            on_progress(sum(done), total)
 
     results: dict[int, ChunkResult] = {}
     try:
-        for index, result in runner.run(paint_chunk, tasks, progress, failed):
+        for index, result in runner.run(paint_chunk, tasks, progress, failed, load):
             if result.error is not None:
-                start, stop = bounds[index]
-                raise ValueError(f"frames {start + 1}-{stop} of {clip.source}: {result.error}")
+                task = tasks[index]
+                raise ValueError(f"frames {task.first + 1}-{task.stop} of {reader.source}: {result.error}")
             results[index] = result
     finally:
         runner.close()
     strokes, seconds = [], []
-    for index in range(len(bounds)):
+    for index in range(len(tasks)):
         strokes += [torch.tensor(s, dtype=torch.float32) for s in results[index].strokes]
         seconds += results[index].seconds
     return strokes, seconds
@@ -559,9 +595,11 @@ def save_streamed(
     settings: PaintSettings,
     options: VideoOptions,
     started: float,
+    chunks: int = 1,
 ) -> dict:
-    """Write a clip painted by paint_streamed as `folder` (the files of save_video), each frame drawn from its
-    strokes and measured against its source, decoded again, as the MP4 takes it: no clip is held whole.
+    """Write a clip painted by paint_streamed or paint_clip (in `chunks` chunks) as `folder` (the files of
+    save_video), each frame drawn from its strokes and measured against its source, decoded again, as the
+    MP4 takes it: no clip is held whole.
     Returns the metrics written."""
     import imageio.v3 as iio
 
@@ -588,7 +626,7 @@ def save_streamed(
         (partial / "frames.json").write_text(json_text(document), encoding="utf-8")
         iio.imwrite(partial / "contact.png", contact_sheet(kept))
         wall = time.perf_counter() - started
-        metrics.update(measured_metrics(measure, reader.source, reader.fps, seconds, settings, options, 1, wall))
+        metrics.update(measured_metrics(measure, reader.source, reader.fps, seconds, settings, options, chunks, wall))
         (partial / "metrics.json").write_text(json_text(metrics, indent=1), encoding="utf-8")
 
     metrics: dict = {}

@@ -24,10 +24,10 @@ import imageio.v3 as iio
 
 import brushes
 from painter.canvas import blank_canvas, render_painting
-from painter.cli.progress import Clock  # the command line's ETA: one estimate, weighted by stage cost
 from painter.files import to_uint8, write_bytes_atomic
 from painter.images import resize_long_side
 from painter.output_folder import SET_FILES
+from painter.progress_clock import Clock  # the command line's ETA too
 from painter.settings import PaintSettings, SettingsError, shown
 from painter.web.uploads import Limits, Upload
 

@@ -12,7 +12,8 @@ from PIL import Image
 from skimage import data
 
 from painter.cli import main
-from painter.cli.progress import Clock, Reporter
+from painter.cli.progress import Reporter
+from painter.progress_clock import Clock
 
 FAST = ["--size", "48", "--steps", "4", "--strokes", "20", "--brush", "rectangle", "--renderer", "exact"]
 
