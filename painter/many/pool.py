@@ -176,8 +176,8 @@ def _remember_tracked_names() -> None:
     queues and locks it registers. multiprocessing looks the tracker up as module attributes, so those are
     what is replaced; names registered before this call are known to the running tracker only."""
     stock = resource_tracker._resource_tracker
-    if isinstance(stock, _RememberingTracker):
-        return
+    if isinstance(stock, _RememberingTracker) or not all(hasattr(stock, name) for name in ("_fd", "_pid")):
+        return  # done already, or a Python whose tracker is built otherwise: the stock one stays
     tracker = _RememberingTracker(stock._fd, stock._pid)
     resource_tracker._resource_tracker = tracker
     resource_tracker.ensure_running = tracker.ensure_running
