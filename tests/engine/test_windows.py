@@ -77,8 +77,9 @@ def test_drawing_in_chunks_gives_the_same_canvas_and_gradient(monkeypatch):
     places = window_layout(brush, strokes, 40, 48)
     background = torch.rand(3, 40, 48, dtype=torch.double, generator=g)
     results = []
-    for chunk in (1000, 5):
+    for chunk, recomputed in ((1000, 1000), (5, 3)):  # in one piece; past 5 strokes, in chunks of 3
         monkeypatch.setattr(windows, "RENDER_CHUNK", chunk)
+        monkeypatch.setattr(windows, "RECOMPUTED_CHUNK", recomputed)
         params = strokes.clone().requires_grad_(True)
         out = draw_windows(ExactWindows(brush), params, places, background)
         (out * background).sum().backward()
