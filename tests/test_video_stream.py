@@ -32,8 +32,9 @@ def long_clip(tmp_path_factory):
     return moving_square(tmp_path_factory.mktemp("clip") / "clip.mp4", frames=24, fps=12.0)
 
 
-def test_frames_are_decoded_as_they_are_painted(long_clip, monkeypatch):
-    decoded = []  # source frames ffmpeg has handed over, counted as they are pulled
+def count_decoded(monkeypatch) -> list:
+    """A list that grows by one for each source frame ffmpeg hands over from now on, as it is pulled."""
+    decoded = []
     real = imageio_ffmpeg.read_frames
 
     def counting(path, *args, **kwargs):
@@ -44,6 +45,11 @@ def test_frames_are_decoded_as_they_are_painted(long_clip, monkeypatch):
             yield data
 
     monkeypatch.setattr(imageio_ffmpeg, "read_frames", counting)
+    return decoded
+
+
+def test_frames_are_decoded_as_they_are_painted(long_clip, monkeypatch):
+    decoded = count_decoded(monkeypatch)
     reader = ClipReader(long_clip, VideoOptions(refine_steps=2))
     decoded.clear()  # opening it read up to the first frame
     seen_at_progress = []
@@ -87,18 +93,7 @@ def test_chunk_tasks_carry_no_frames_and_decode_theirs_one_at_a_time(long_clip, 
         for source in (task, replace(task, data=long_clip.read_bytes())):
             np.testing.assert_array_equal(np.stack(list(source.frames())), np.stack(whole[task.first : task.stop]))
 
-    decoded = []
-    real = imageio_ffmpeg.read_frames
-
-    def counting(path, *args, **kwargs):
-        frames = real(path, *args, **kwargs)
-        yield next(frames)  # the metadata
-        for data in frames:
-            decoded.append(1)
-            yield data
-
-    monkeypatch.setattr(imageio_ffmpeg, "read_frames", counting)
-    decoded.clear()
+    decoded = count_decoded(monkeypatch)
     seen = []  # (frames painted of the last chunk, frames decoded for it so far)
     result = paint_chunk(tasks[2], lambda done, total: seen.append((done, len(decoded))))
     assert result.error is None and len(result.strokes) == 8
