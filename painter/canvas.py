@@ -154,15 +154,6 @@ def render_bands(
         yield first, to_uint8(band)
 
 
-def render_image(painting: Painting, long_side: int | None = None) -> np.ndarray:
-    """to_uint8(render_painting(painting, long_side)), drawn in bands (render_bands). (H, W, 3) uint8."""
-    height, width = painting.size_at(long_side)
-    image = np.empty((height, width, 3), np.uint8)
-    for first, band in render_bands(painting, long_side):
-        image[first : first + len(band)] = band
-    return image
-
-
 def frames(painting: Painting, long_side: int | None, count: int) -> Iterator[torch.Tensor]:
     """Snapshots of the painting being made: about `count` evenly spaced, ending with the finished
     picture (and starting with the bare canvas). Each (3, H, W)."""
