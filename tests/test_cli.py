@@ -151,6 +151,10 @@ def photo_file(tmp_path, name="cat.png", size=(96, 64)):
 FAST = ["--size", "64", "--steps", "8", "--quiet"]
 
 
+# One torch thread: with two, the exact rectangle path gave other strokes in about one run of three (found
+# 2026-12-07, also at the presets before that day; an operation whose sums depend on the threads' order,
+# not yet found). Same seed, same strokes holds on one thread, which this test asserts.
+@pytest.mark.usefixtures("one_thread")
 @pytest.mark.parametrize("renderer", ["exact", "neural"])
 def test_paint_photo_end_to_end(tmp_path, capsys, renderer):
     photo = photo_file(tmp_path)
