@@ -8,9 +8,25 @@ import numpy as np
 import torch
 
 from brushes import Brush
-from painter.colours import NAMED_COLOURS, parse_colour  # noqa: F401 - re-exported: its old home
+from painter.colours import NAMED_COLOURS, TONED, parse_colour  # noqa: F401 - NAMED_COLOURS: its old home
 from painter.files import to_uint8
 from painter.strokes import Painting
+
+
+def ground_colour(canvas: str, photo: torch.Tensor | None = None, paper: bool = False) -> tuple[float, float, float]:
+    """The colour a painting starts from, as (r, g, b) in [0, 1]: the colour `canvas` names (parse_colour), or
+    for "auto" (TONED) the mean colour of `photo` (3, H, W), as a painter tones a ground before the first
+    stroke. On a toned ground no stroke is spent covering white paper, and a gap between strokes shows a
+    colour near its neighbours' instead of a white fleck: on a dark photo (the Hubble deep field) 300
+    rectangles gained 0.3 dB, on the grey moon 0.5, and the whole-canvas pass took 7-8 s, not 11-12 s
+    (2026-12-07; docs/painting.md). "auto" means white where there is no photo yet (transparency
+    is composited on white) and where `paper`: a palette's pens or paints go on the white paper they are
+    given."""
+    if canvas != TONED:
+        return parse_colour(canvas)
+    if photo is None or paper:
+        return NAMED_COLOURS["white"]
+    return tuple(float(c) for c in photo.double().mean(dim=(1, 2)).clamp(0, 1))  # type: ignore[return-value]
 
 
 def blank_canvas(height: int, width: int, colour, dtype=torch.float32) -> torch.Tensor:

@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 
 NAMED_COLOURS = {"white": (1.0, 1.0, 1.0), "black": (0.0, 0.0, 0.0)}
+# The canvas colour that is not a colour: a ground toned to the photo's mean colour (painter.canvas.ground_colour)
+TONED = "auto"
 _HEX = re.compile(r"^#?([0-9a-f]{6}|[0-9a-f]{3})$")
 
 

@@ -28,7 +28,7 @@ import torch
 
 import brushes
 from brushes import Brush
-from painter.canvas import parse_colour, render_painting
+from painter.canvas import ground_colour, render_painting
 from painter.engine.attention import attention_map
 from painter.engine.objective import objective_for
 from painter.engine.painter import Progress, make_painter
@@ -191,9 +191,11 @@ class PaintJob:
         settings, note = untrained_fallback(self.brush, settings or PaintSettings())
         self.settings = settings
         self.notes: list[str] = [note] if note else []  # for the user, once: the library prints nothing
-        self.background = parse_colour(settings.canvas)
         self.device = open_device(settings.device)
-        self.photo = open_photo(photo, self.background, max_side=max(settings.size, settings.output_size), name=name)
+        flat = ground_colour(settings.canvas)  # what a transparent pixel of the photo shows: "auto" gives white
+        self.photo = open_photo(photo, flat, max_side=max(settings.size, settings.output_size), name=name)
+        paper = settings.palette is not None or settings.pens is not None
+        self.background = ground_colour(settings.canvas, self.photo, paper)
         target = resize_long_side(self.photo, settings.size)
         net, self.resolution = open_renderer(self.brush, settings, self.device)
         options = ScheduleOptions(settings.quality, neural=net is not None, steps=settings.steps)

@@ -13,7 +13,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from painter.colours import parse_colour
+from painter.colours import TONED, parse_colour
 from painter.engine.presets import QUALITIES  # torch-free, like every import here
 from painter.limits import MAX_IMAGE_SIDE
 from painter.limits import MAX_STROKES as MAX_FILE_STROKES
@@ -70,7 +70,7 @@ class PaintSettings:
     quality: str = "normal"  # draft | normal | fine: optimiser effort per stroke (see painter.engine.presets)
     size: int = 512  # long side, px, the strokes are fitted at: detail costs time as the square of it
     render_size: int | None = None  # long side of the final PNG and SVG (None: `size`); strokes redraw sharp
-    canvas: str = "white"  # the ground: white paper, "black" or "#rrggbb"
+    canvas: str = "auto"  # the ground: the photo's mean colour (white under a palette), "white", "black", "#rrggbb"
     seed: int = 0  # the same seed gives the same strokes (on one machine, see the README)
     device: str = "auto"  # where to optimise: a GPU when there is one, else the CPU
     renderer: str = "neural"  # optimise through the trained network (fast) or the brush's exact renderer
@@ -134,9 +134,10 @@ def validate(s: PaintSettings) -> None:
     if s.render_size is not None:
         _whole("render_size", s.render_size, 16, MAX_RENDER_SIDE)
     try:
-        parse_colour(s.canvas)
+        if s.canvas != TONED:
+            parse_colour(s.canvas)
     except (ValueError, AttributeError):
-        raise SettingsError("canvas", f"expected white, black or #rrggbb, got {shown(s.canvas)}") from None
+        raise SettingsError("canvas", f"expected auto, white, black or #rrggbb, got {shown(s.canvas)}") from None
     _whole("seed", s.seed, 0, MAX_SEED)
     _choice("device", s.device, DEVICES)
     _choice("renderer", s.renderer, RENDERERS)

@@ -10,7 +10,7 @@ import torch
 
 import brushes
 from painter import canvas, files
-from painter.canvas import blank_canvas, draw, parse_colour, render_painting, stroke_windows
+from painter.canvas import blank_canvas, draw, ground_colour, parse_colour, render_painting, stroke_windows
 from painter.exporters import write_png
 from painter.files import to_uint8
 from painter.plotter.palette import parse_palette
@@ -36,6 +36,16 @@ def test_colours_parse(text, rgb):
 def test_bad_colours_are_named(text):
     with pytest.raises(ValueError, match=f"bad colour {text!r}; use white, black, #rrggbb or #rgb"):
         parse_colour(text)
+
+
+def test_the_toned_ground_is_the_photos_mean_colour_and_paper_stays_white():
+    photo = torch.zeros(3, 4, 6)
+    photo[0] = 0.2
+    photo[1, :, :3] = 1.0  # half the pixels: a mean of 0.5
+    assert ground_colour("auto", photo) == pytest.approx((0.2, 0.5, 0.0))
+    assert ground_colour("auto", photo, paper=True) == (1.0, 1.0, 1.0)  # a palette's pens go on white paper
+    assert ground_colour("auto") == (1.0, 1.0, 1.0)  # before there is a photo: its transparency goes on white
+    assert ground_colour("#336699", photo, paper=True) == pytest.approx(parse_colour("#336699"))  # as given
 
 
 def test_palettes_take_the_same_colours():

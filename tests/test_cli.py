@@ -238,7 +238,7 @@ def test_unreadable_photos_exit_2_and_write_nothing(tmp_path, capsys, case, mess
         ("--strokes", "0", "must be at least 1"),
         ("--strokes", "-5", "must be at least 1"),
         ("--brush", "crayon", "unknown brush"),
-        ("--canvas", "mauve", "--canvas: expected white, black or #rrggbb, got 'mauve'"),
+        ("--canvas", "mauve", "--canvas: expected auto, white, black or #rrggbb, got 'mauve'"),
         ("--size", "100000", "--size: must be between 32 and 4096, got 100000"),
         ("--strokes", "1000000000", "--strokes: must be between 1 and 50000"),
         ("--render-size", "100000", "--render-size: must be between 16 and 16384"),

@@ -161,7 +161,7 @@ def test_a_clip_in_chunks_on_ray_joins_in_order(cluster, tmp_path):
     import torch
     from test_video import moving_square
 
-    from painter.many.video import ClipReader, VideoOptions, paint_clip, paint_frames, read_clip
+    from painter.many.video import ClipReader, VideoOptions, one_ground, paint_clip, paint_frames, read_clip
 
     clip = read_clip(moving_square(tmp_path / "clip.mp4", frames=4))
     settings = FAST.replace(size=48)
@@ -172,9 +172,11 @@ def test_a_clip_in_chunks_on_ray_joins_in_order(cluster, tmp_path):
     threads = torch.get_num_threads()
     torch.set_num_threads(1)
     try:
-        # Each chunk is the frames painted alone from its keyframe: frames 1-2, then 3-4.
+        # Each chunk is the frames painted alone from its keyframe: frames 1-2, then 3-4, on the one ground
+        # toned to the clip's first frame.
         parts = (clip.frames[:2], clip.frames[2:])
-        alone = [f.strokes for part in parts for f in paint_frames(part, settings, options)]
+        grounded = one_ground(settings, clip.frames[0])
+        alone = [f.strokes for part in parts for f in paint_frames(part, grounded, options)]
     finally:
         torch.set_num_threads(threads)
     for ours, theirs in zip(strokes, alone, strict=True):

@@ -97,6 +97,19 @@ def test_the_animation_setting_chooses_the_making_of_files(photo, tmp_path):
     assert sorted(p.name for p in folder.iterdir()) == ["metrics.json", "painting.png", "painting.svg", "strokes.json"]
 
 
+def test_the_default_ground_is_toned_to_the_photo_and_the_files_say_so(tmp_path):
+    dark = np.zeros((32, 48, 3), np.uint8)
+    dark[..., 2] = 40
+    dark[8:16, 8:16] = (250, 200, 120)  # a small bright patch on a dark ground, like a star field
+    result = paint(dark, FAST)
+    mean = dark.reshape(-1, 3).mean(axis=0) / 255
+    assert result.painting.background == pytest.approx(tuple(mean), abs=1e-6)
+    folder = result.save(tmp_path / "toned")
+    assert json.loads((folder / "strokes.json").read_text())["background"] == pytest.approx(list(mean), abs=1e-4)
+    assert paint(dark, FAST.replace(pens=2)).painting.background == (1.0, 1.0, 1.0)  # pens: on white paper
+    assert paint(dark, FAST.replace(canvas="black")).painting.background == (0.0, 0.0, 0.0)
+
+
 def test_a_stopped_job_gives_the_strokes_so_far(photo):
     job = PaintJob(photo, FAST.replace(strokes=40))
     for progress in job.run():
@@ -111,7 +124,9 @@ def test_a_job_stopped_before_its_first_stroke_still_saves(photo, tmp_path):
     result = job.finish(interrupted=True)
     assert len(result.painting) == 0
     folder = result.save(tmp_path / "empty")
-    assert iio.imread(folder / "painting.png").min() == 255  # the bare white canvas
+    bare = iio.imread(folder / "painting.png").reshape(-1, 3)
+    toned = np.asarray(Image.open(photo).convert("RGB")).reshape(-1, 3).mean(axis=0)  # the default ground
+    assert (bare == bare[0]).all() and np.abs(bare[0] - toned).max() <= 2
     assert len(json.loads((folder / "strokes.json").read_text())["strokes"]) == 0
 
 

@@ -16,6 +16,7 @@ from painter.many.video import (
     chunk_bounds,
     flicker,
     load_frames,
+    one_ground,
     paint_frames,
     read_clip,
     render_frames,
@@ -63,11 +64,12 @@ def test_a_clip_becomes_a_painted_mp4_with_every_frame(clip, tmp_path):
 
 def test_warm_started_frames_flicker_less_than_independent_ones(clip):
     frames = read_clip(clip).frames
+    settings = one_ground(FAST, frames[0])  # the toned ground the frames are painted on, to draw them on
     painted = {}
     for independent in (False, True):
         options = VideoOptions(refine_steps=10, independent=independent)
         strokes = [f.strokes for f in paint_frames(frames, FAST, options)]
-        painted[independent] = flicker(render_frames(strokes, FAST, 48, 36), frames)
+        painted[independent] = flicker(render_frames(strokes, settings, 48, 36), frames)
     warm, alone = painted[False], painted[True]
     assert warm["source_change"] == alone["source_change"] > 0
     assert warm["flicker"] < alone["flicker"]

@@ -17,6 +17,7 @@ from painter.many.video import (
     ClipReader,
     VideoOptions,
     chunk_tasks,
+    one_ground,
     paint_chunk,
     paint_clip,
     paint_streamed,
@@ -72,7 +73,7 @@ def test_the_streamed_files_match_the_whole_clip_path(long_clip, tmp_path):
     assert json.loads((tmp_path / "out" / "metrics.json").read_text())["psnr"] == metrics["psnr"]
     # The same numbers as measuring the clip held whole.
     clip = read_clip(long_clip, options, long_side=48)
-    painted = render_frames(strokes, FAST, 48, 36)
+    painted = render_frames(strokes, one_ground(FAST, reader.first), 48, 36)
     whole = video_metrics(clip, painted, seconds, FAST, options, 1, 0.0)
     for key in ("psnr", "psnr_per_frame", "flicker", "painted_change", "source_change"):
         assert metrics[key] == whole[key], key
@@ -117,3 +118,8 @@ def test_a_clip_in_chunks_writes_the_streamed_files(long_clip, tmp_path):
     ]
     frames, _ = imageio_ffmpeg.count_frames_and_secs(str(tmp_path / "out" / "painting.mp4"))
     assert frames == 6 and metrics["video"] == {"source": str(long_clip), "frames": 6, "fps": 12.0, "chunks": 2}
+    # The default toned ground is the clip's first frame's mean colour for every chunk, and the files say it.
+    ground = reader.first.reshape(-1, 3).mean(axis=0) / 255
+    document = json.loads((tmp_path / "out" / "frames.json").read_text())
+    assert FAST.canvas == "auto" and document["background"] == pytest.approx(list(ground), abs=0.6 / 255)
+    assert metrics["settings"]["canvas"] == "#" + "".join(f"{round(c * 255):02x}" for c in ground)

@@ -150,7 +150,10 @@ def add_parser(sub) -> None:
         help="paint a photo (the default: 'paint PHOTO' means 'paint photo PHOTO')",
     )
     d = defaults()
-    p.add_argument("photo", help="the photo: JPEG, PNG, WebP, TIFF (alpha composited on the canvas); - reads stdin")
+    p.add_argument(
+        "photo",
+        help="the photo: JPEG, PNG, WebP, TIFF (alpha on white or the --canvas colour); - reads stdin",
+    )
     out = p.add_argument_group("output")
     out.add_argument(
         "-o",
@@ -182,7 +185,12 @@ def add_parser(sub) -> None:
         help=f"strokes go first where people look (faces, detail) or where the miss is largest ({d['focus']})",
     )
     g.add_argument("--size", type=positive_int, metavar="PX", help=f"long side the strokes are fitted at ({d['size']})")
-    g.add_argument("--canvas", metavar="COLOUR", help=f"white, black or #rrggbb ({d['canvas']})")
+    g.add_argument(
+        "--canvas",
+        metavar="COLOUR",
+        help=f"the ground: auto (toned to the photo's mean colour; white under a palette), white, black or #rrggbb "
+        f"({d['canvas']})",
+    )
     g.add_argument("--seed", type=number(int), help=f"the same seed gives the same strokes ({d['seed']})")
     g.add_argument("--opaque", action="store_const", const=True, help="fix opacity at 1, for physical paint")
     g.add_argument("--steps", type=positive_int, help="optimiser steps per level (the quality preset's)")

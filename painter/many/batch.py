@@ -171,12 +171,12 @@ def run_batch(
 
 def save(result: TaskResult, item: BatchItem, settings: PaintSettings, digest: str, load_photo) -> None:
     """Write a worker's result as the item's whole set of files (PaintResult.save), noting which photo it is of."""
-    from painter.canvas import parse_colour, render_painting
+    from painter.canvas import ground_colour, render_painting
     from painter.job import PaintResult
     from painter.strokes import painting_from_dict
 
     painting = painting_from_dict(result.painting)
-    background = parse_colour(settings.canvas)
+    background = ground_colour(settings.canvas)  # what the worker composited the photo's transparency on
     image = render_painting(painting, settings.output_size)
     style_image = load_photo(settings.style, background) if settings.style is not None else None
     metrics = dict(result.metrics, photo={"file": str(item.photo), "sha256": digest})

@@ -34,6 +34,7 @@ from pathlib import Path
 
 import numpy as np
 
+from painter.colours import TONED
 from painter.settings import PaintSettings
 
 FRAMES_FORMAT = "paint-video-strokes"
@@ -245,11 +246,13 @@ def paint_frames(frames: list[np.ndarray], settings: PaintSettings, options: Vid
     from painter.images import resize_long_side
 
     brush = brushes.get_brush(settings.brush)
-    background = parse_colour(settings.canvas)
     seeder = Seeder(brush, torch.Generator().manual_seed(settings.seed), opaque=settings.opaque)
     strokes = None
     for frame in frames:
         started = time.perf_counter()
+        if strokes is None:
+            settings = one_ground(settings, frame)
+            background = parse_colour(settings.canvas)
         target = resize_long_side(from_uint8(frame), settings.size)  # (3, h, w), what the strokes are fitted to
         if strokes is None or options.independent:
             strokes = paint_keyframe(frame, settings)
@@ -258,6 +261,16 @@ def paint_frames(frames: list[np.ndarray], settings: PaintSettings, options: Vid
             side = min(REFINE_SIDE, settings.size)
             strokes = refine(brush, strokes, target, background, options.refine_steps, side, settings.opaque)
         yield PaintedFrame(strokes, target.shape[2], target.shape[1], round(time.perf_counter() - started, 3))
+
+
+def one_ground(settings: PaintSettings, first: np.ndarray) -> PaintSettings:
+    """settings with a toned ("auto") canvas fixed to the mean colour of the clip's first frame (uint8
+    (H, W, 3)) as #rrggbb: every frame, chunk and worker of a clip paints on the one ground, and the files
+    say which. Other canvases are kept."""
+    if settings.canvas != TONED:
+        return settings
+    mean = np.asarray(first, dtype=np.float64)[..., :3].reshape(-1, 3).mean(axis=0)
+    return settings.replace(canvas="#" + "".join(f"{round(float(c)):02x}" for c in mean))
 
 
 def paint_keyframe(frame: np.ndarray, settings: PaintSettings):
@@ -321,6 +334,7 @@ def paint_clip(
     (N, P) in order and each frame's painting seconds. ValueError with the first failing chunk's error."""
     import torch
 
+    settings = one_ground(settings, reader.first)
     tasks = chunk_tasks(reader, settings, options, chunks, getattr(runner, "threads", None))
     total = tasks[-1].stop
 
@@ -423,7 +437,8 @@ def flicker(painted: list[np.ndarray], source: list[np.ndarray]) -> dict:
 
 # ---- writing ----------------------------------------------------------------------------------------------
 def render_frames(strokes: list, settings: PaintSettings, width: int, height: int) -> list[np.ndarray]:
-    """Every frame's strokes drawn at the settings' output size: uint8 (H, W, 3) arrays."""
+    """Every frame's strokes drawn at the settings' output size: uint8 (H, W, 3) arrays. The settings are
+    those the frames were painted with, their ground fixed (one_ground): "auto" names no colour yet."""
     import brushes
     from painter.canvas import parse_colour, render_painting
     from painter.files import to_uint8
@@ -607,6 +622,7 @@ def save_streamed(
     from painter.mp4 import write_mp4
     from painter.output_folder import replace_folder
 
+    settings = one_ground(settings, reader.first)  # as the frames were painted on
     fit_h, fit_w = fit_size(reader.first, settings.size)
     picks = _sheet_picks(len(strokes))
     kept: list[np.ndarray] = []  # the contact sheet's frames

@@ -113,6 +113,7 @@ def test_gallery_painting_reopens_with_its_settings_and_compares_before_and_afte
     page.goto(server.url)
     page.wait_for_selector("#gallery .card")
     assert page.input_value("#seed") == "0" and page.is_disabled("#paint")
+    assert page.is_checked("input[name=canvas][value=auto]")  # the toned ground, as PaintSettings' default
     page.click("#gallery .card")
     assert page.input_value("#strokes") == "20" and page.text_content("#strokes-out") == "20"
     assert page.input_value("#seed") == "7" and page.input_value("#render-size") == "80"

@@ -84,7 +84,7 @@ def test_too_large_an_upload_is_refused_and_the_server_keeps_serving(tmp_path, p
         ({"strokes": "many"}, "strokes", "Strokes: expected a whole number, got 'many'"),
         ({"strokes": 6000}, "strokes", "Strokes: at most 5000 on this page, got 6000"),
         ({"size": 2048}, "size", "Size: at most 1024 pixels on this page, got 2048"),
-        ({"canvas": "tartan"}, "canvas", "Canvas colour: expected white, black or #rrggbb, got 'tartan'"),
+        ({"canvas": "tartan"}, "canvas", "Canvas colour: expected auto, white, black or #rrggbb, got 'tartan'"),
         ({"quality": "best"}, "quality", "Quality: unknown value 'best'; use one of draft, normal, fine"),
         ({"opaque": "yes"}, "opaque", "Opaque: expected true or false, got 'yes'"),
         ({"style_weight": 0.5}, "style_weight", "Style strength: needs Style image"),
