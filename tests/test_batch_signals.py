@@ -147,3 +147,33 @@ def test_a_killed_resource_tracker_costs_the_batch_nothing(tmp_path):
     assert "Traceback" not in err and "KeyError" not in err and "resource_tracker" not in err, err
     statuses = [p["status"] for p in json.loads((out / "summary.json").read_text())["photos"]]
     assert statuses == ["painted"] * 3
+
+
+def test_a_relaunched_tracker_knows_the_names_still_held(capfd):
+    """The resource tracker killed, then relaunched by getfd (what spawning a worker calls), or by the very
+    unregister that releases a name: the new tracker is told every name still held before that message, so
+    releasing one prints no KeyError (nor the stock "might leak" warning, which is not true here)."""
+    from painter.many.pool import _RememberingTracker
+
+    def killed(tracker):
+        pid = tracker._pid
+        os.kill(pid, signal.SIGKILL)
+        os.waitpid(pid, 0)  # reaped here, as a batch's driver finds it gone
+        return tracker
+
+    spawned = _RememberingTracker()
+    spawned.register("/painter-test-a", "noop")
+    first = killed(spawned)._pid
+    spawned.getfd()  # relaunched by a spawn
+    assert spawned._pid not in (None, first)
+    spawned.unregister("/painter-test-a", "noop")
+    spawned._stop()  # the tracker reads every message before it ends
+
+    released = _RememberingTracker()
+    released.register("/painter-test-b", "noop")
+    released.register("/painter-test-c", "noop")
+    killed(released).unregister("/painter-test-b", "noop")  # relaunched by this very message
+    released.unregister("/painter-test-c", "noop")
+    released._stop()
+    err = capfd.readouterr().err
+    assert "KeyError" not in err and "Traceback" not in err and "resource_tracker" not in err, err

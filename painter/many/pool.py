@@ -151,24 +151,26 @@ class _RememberingTracker(resource_tracker.ResourceTracker):
         self._fd, self._pid = fd, pid  # a tracker already running stays the one used
         self._held: set[tuple[str, str]] = set()
 
-    def _relaunch_if_dead(self) -> None:
+    def ensure_running(self) -> None:
+        """Every way in relaunches through here: register and unregister (through _send) and getfd, which
+        spawning a process calls. Relaunching only in register and unregister missed a tracker relaunched
+        by a spawn, which knew none of the names: its later unregisters printed the KeyError (seen once in
+        a full test run)."""
         before = self._pid
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # "process died unexpectedly ... might leak": not so, see below
-            self.ensure_running()
+            super().ensure_running()
         if before is not None and self._pid != before:
             for name, rtype in sorted(self._held):
-                super().register(name, rtype)
+                super().register(name, rtype)  # its own ensure_running finds the new tracker alive
 
     def register(self, name: str, rtype: str) -> None:
-        self._relaunch_if_dead()
         self._held.add((name, rtype))
         super().register(name, rtype)
 
     def unregister(self, name: str, rtype: str) -> None:
-        self._relaunch_if_dead()
+        super().unregister(name, rtype)  # a tracker relaunched on the way is told this name first
         self._held.discard((name, rtype))
-        super().unregister(name, rtype)
 
 
 def _remember_tracked_names() -> None:
