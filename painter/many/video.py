@@ -269,8 +269,11 @@ def one_ground(settings: PaintSettings, first: np.ndarray) -> PaintSettings:
     say which. Other canvases are kept."""
     if settings.canvas != TONED:
         return settings
-    mean = np.asarray(first, dtype=np.float64)[..., :3].reshape(-1, 3).mean(axis=0)
-    return settings.replace(canvas="#" + "".join(f"{round(float(c)):02x}" for c in mean))
+    from painter.canvas import ground_colour
+    from painter.files import from_uint8
+    from painter.palette import hex_colour
+
+    return settings.replace(canvas=hex_colour(ground_colour(TONED, from_uint8(np.asarray(first)[..., :3]))))
 
 
 def paint_keyframe(frame: np.ndarray, settings: PaintSettings):
