@@ -194,8 +194,7 @@ class PaintJob:
         self.device = open_device(settings.device)
         flat = ground_colour(settings.canvas)  # what a transparent pixel of the photo shows: "auto" gives white
         self.photo = open_photo(photo, flat, max_side=max(settings.size, settings.output_size), name=name)
-        paper = settings.palette is not None or settings.pens is not None
-        self.background = ground_colour(settings.canvas, self.photo, paper)
+        self.background = ground_colour(settings.canvas, self.photo, settings.on_paper)
         target = resize_long_side(self.photo, settings.size)
         net, self.resolution = open_renderer(self.brush, settings, self.device)
         options = ScheduleOptions(settings.quality, neural=net is not None, steps=settings.steps)

@@ -97,6 +97,12 @@ class PaintSettings:
         """Long side of the final PNG and SVG, px."""
         return self.render_size or self.size
 
+    @property
+    def on_paper(self) -> bool:
+        """Painted in a palette's colours (--palette, --pens): pens and paints go on white paper, so a toned
+        ("auto") canvas is white (painter.canvas.ground_colour)."""
+        return self.palette is not None or self.pens is not None
+
     def replace(self, **changes) -> PaintSettings:
         """A copy with some fields changed (validated again)."""
         return dataclasses.replace(self, **changes)

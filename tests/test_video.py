@@ -114,3 +114,12 @@ def test_chunks_cover_the_clip_in_order():
     assert chunk_bounds(10, 3) == [(0, 3), (3, 7), (7, 10)]
     assert chunk_bounds(2, 4) == [(0, 1), (1, 2)]
     assert chunk_bounds(5, 1) == [(0, 5)]
+
+
+def test_a_clip_gets_the_ground_a_photo_of_its_first_frame_gets():
+    frame = np.zeros((8, 12, 3), np.uint8)
+    frame[..., 0] = 200
+    frame[:4, :, 2] = 100  # mean (200, 0, 50)
+    assert one_ground(FAST, frame).canvas == "#c80032"
+    assert one_ground(FAST.replace(pens=2), frame).canvas == "#ffffff"  # pens go on white paper, as for a photo
+    assert one_ground(FAST.replace(canvas="black"), frame).canvas == "black"

@@ -264,16 +264,17 @@ def paint_frames(frames: list[np.ndarray], settings: PaintSettings, options: Vid
 
 
 def one_ground(settings: PaintSettings, first: np.ndarray) -> PaintSettings:
-    """settings with a toned ("auto") canvas fixed to the mean colour of the clip's first frame (uint8
-    (H, W, 3)) as #rrggbb: every frame, chunk and worker of a clip paints on the one ground, and the files
-    say which. Other canvases are kept."""
+    """settings with a toned ("auto") canvas fixed to the ground a photo of the clip's first frame (uint8
+    (H, W, 3)) would get (ground_colour), as #rrggbb: every frame, chunk and worker of a clip paints on the
+    one ground, and the files say which. Other canvases are kept."""
     if settings.canvas != TONED:
         return settings
     from painter.canvas import ground_colour
     from painter.files import from_uint8
     from painter.palette import hex_colour
 
-    return settings.replace(canvas=hex_colour(ground_colour(TONED, from_uint8(np.asarray(first)[..., :3]))))
+    ground = ground_colour(TONED, from_uint8(np.asarray(first)[..., :3]), settings.on_paper)
+    return settings.replace(canvas=hex_colour(ground))
 
 
 def paint_keyframe(frame: np.ndarray, settings: PaintSettings):
